@@ -1,0 +1,78 @@
+# BinnenBuiten: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := .make
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Find a Python 3.12+: an explicit PYTHON=..., pyenv's choice from .python-version, then the
+# usual names on PATH. Stop with a clear message when there is none.
+PYTHON_CANDIDATES := $(PYTHON) python3.14 python3.13 python3.12 python3 python \
+	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)
+FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
+	p=$$(command -v $$c 2>/dev/null) || continue; \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done
+
+.PHONY: help install assets run test lint format bench check clean
+
+help:
+	@echo "make run    install, migrate, load demo data and serve http://$(HOST):$(PORT)/"
+	@echo "make test   install and run the whole test suite"
+	@echo "make lint   ruff check and format check, migrations check"
+	@echo "make bench  benchmarks on PostgreSQL (needs DATABASE_URL)"
+
+$(STAMP)/venv: pyproject.toml
+	@py=$$($(FIND_PYTHON)); \
+	if [ -z "$$py" ]; then \
+		echo "BinnenBuiten needs Python 3.12 or newer, and none was found."; \
+		echo "Install Python 3.12+ (or set PYTHON=/path/to/python3.12) and try again."; \
+		exit 1; \
+	fi; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		rm -rf $(VENV); echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check ".[dev]"
+	@rm -rf build *.egg-info
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/npm: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "BinnenBuiten needs Node.js (npm) for its front-end packages."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMP) && touch $@
+
+install: $(STAMP)/venv assets
+
+assets: $(STAMP)/venv $(STAMP)/npm
+	@$(PY) scripts/build_assets.py
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "BinnenBuiten runs at http://$(HOST):$(PORT)/  (log in as projectleider, bureauhoofd,"
+	@echo "afdelingshoofd or beheerder; password: binnenbuiten). Stop with Ctrl+C."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(STAMP)/venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)/venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) $(STAMP) node_modules static/vendor staticfiles build *.egg-info

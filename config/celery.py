@@ -1,0 +1,25 @@
+"""The Celery app. The beat schedule lives here, in code, not in a database."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("binnenbuiten")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "scan-friction-nightly": {
+        "task": "projects.tasks.scan_friction",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "scan-friction-office-hours": {
+        "task": "projects.tasks.scan_friction",
+        "schedule": crontab(minute=5, hour="8-18", day_of_week="mon-fri"),
+    },
+}

@@ -1,0 +1,249 @@
+"""factory-boy factories for every model. Roles are the groups of the data migration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from governance.models import (
+    ClosedDay,
+    Department,
+    Meeting,
+    MeetingCalendar,
+    Procedure,
+    Role,
+    Sector,
+)
+from projects.models import (
+    DepartmentInvolvement,
+    FrictionPoint,
+    FrictionUpdate,
+    Milestone,
+    ProcedureStep,
+    Project,
+    StakeholderInvolvement,
+)
+from stakeholders.models import Contact, Stakeholder
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@gemeente.example")
+    password = factory.django.Password("binnenbuiten")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs) -> None:
+        """``UserFactory(role=Role.COMMISSIONER)`` puts the user in that role's group."""
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+            if extracted == Role.ADMINISTRATOR:
+                self.is_staff = True
+                self.save(update_fields=["is_staff"])
+
+
+class LeaderFactory(UserFactory):
+    role = Role.PROJECT_LEADER
+
+
+class CommissionerFactory(UserFactory):
+    role = Role.COMMISSIONER
+
+
+class DepartmentHeadFactory(UserFactory):
+    role = Role.DEPARTMENT_HEAD
+
+
+class AdministratorFactory(UserFactory):
+    role = Role.ADMINISTRATOR
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+
+    name = factory.Sequence(lambda n: f"Sector {n}")
+    code = factory.Sequence(lambda n: f"sector-{n}")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    sector = factory.SubFactory(SectorFactory)
+    name = factory.Sequence(lambda n: f"Afdeling {n}")
+    code = factory.Sequence(lambda n: f"afdeling-{n}")
+    head = None
+
+    class Params:
+        with_head = factory.Trait(head=factory.SubFactory(DepartmentHeadFactory))
+
+
+class MeetingCalendarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingCalendar
+
+    name = factory.Sequence(lambda n: f"Collegevergadering {n}")
+    body = MeetingCalendar.Body.COLLEGE
+    agenda_deadline_days = 10
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    calendar = factory.SubFactory(MeetingCalendarFactory)
+    date = factory.Sequence(lambda n: dt.date(2027, 1, 5) + dt.timedelta(weeks=n))
+    agenda_deadline = factory.LazyAttribute(lambda m: m.date - dt.timedelta(days=14))
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Procedure
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"Procedure {n}")
+    kind = Procedure.Kind.OTHER
+    lead_time_days = 10
+    meeting_calendar = None
+
+
+class ClosedDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClosedDay
+
+    date = factory.Sequence(lambda n: dt.date(2027, 12, 27) + dt.timedelta(days=n))
+    reason = "Collectieve sluiting"
+
+
+class StakeholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stakeholder
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    kind = Stakeholder.Kind.COMPANY
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    name = factory.Faker("name", locale="nl_NL")
+    role = "Projectmanager"
+    email = factory.Sequence(lambda n: f"contact{n}@partner.example")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    title = factory.Sequence(lambda n: f"Samenwerkingsproject {n}")
+    purpose = "Samen met partners de wijk leefbaarder maken."
+    status = Project.Status.EXECUTION
+    leader = factory.SubFactory(LeaderFactory)
+    commissioner = factory.SubFactory(CommissionerFactory)
+    is_confidential = False
+
+    class Params:
+        confidential = factory.Trait(is_confidential=True)
+        archived = factory.Trait(archived_at=factory.LazyFunction(timezone.now))
+
+
+class DepartmentInvolvementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DepartmentInvolvement
+
+    project = factory.SubFactory(ProjectFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    role = DepartmentInvolvement.Role.CONTRIBUTING
+
+
+class StakeholderInvolvementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StakeholderInvolvement
+
+    project = factory.SubFactory(ProjectFactory)
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    role = StakeholderInvolvement.Role.PARTNER
+    influence = 3
+    interest = 4
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Mijlpaal {n}")
+    kind = Milestone.Kind.SIGNING
+    date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=90))
+
+
+class ProcedureStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcedureStep
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    procedure = factory.SubFactory(ProcedureFactory)
+    status = ProcedureStep.Status.TODO
+
+    class Params:
+        done = factory.Trait(
+            status=ProcedureStep.Status.DONE, done_on=factory.LazyFunction(timezone.localdate)
+        )
+
+
+class FrictionPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FrictionPoint
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Knelpunt {n}")
+    description = "Het college vergadert pas na de subsidiedeadline."
+    category = FrictionPoint.Category.AGENDA
+    severity = FrictionPoint.Severity.MEDIUM
+    author = factory.SelfAttribute("project.leader")
+
+    class Params:
+        closed = factory.Trait(
+            status=FrictionPoint.Status.CLOSED,
+            approach=FrictionPoint.Approach.ORGANISE_DIFFERENTLY,
+            lesson_learned="Eerder het gesprek aangaan met de afdeling.",
+            closed_at=factory.LazyFunction(timezone.now),
+        )
+        automatic = factory.Trait(
+            source=FrictionPoint.Source.AUTOMATIC,
+            flag_kind=FrictionPoint.FlagKind.LEAD_TIME,
+            author=None,
+            severity=FrictionPoint.Severity.HIGH,
+        )
+        support = factory.Trait(
+            support_asked=FrictionPoint.Support.KNOWLEDGE,
+            support_requested_at=factory.LazyFunction(timezone.now),
+        )
+
+    @factory.post_generation
+    def departments(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.departments.set(extracted)
+
+
+class FrictionUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FrictionUpdate
+
+    friction_point = factory.SubFactory(FrictionPointFactory)
+    author = factory.SelfAttribute("friction_point.project.leader")
+    kind = FrictionUpdate.Kind.COMMENT
+    text = "Ik heb het gesprek met juridische zaken gevoerd."
