@@ -1,0 +1,79 @@
+"""Browser tests: Playwright drives Debian's headless Chromium against a live server.
+
+Playwright cannot download its own browsers here, so the launch points at
+/usr/bin/chromium (override with BB_CHROMIUM). These tests need
+``django_db(transaction=True)``: the live server thread reads committed data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("BB_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
+
+
+@pytest.fixture
+def login(live_server, page):
+    """``login(user)`` logs that user in through the real login form."""
+
+    def _login(user, password: str = "binnenbuiten"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Gebruikersnaam").fill(user.username)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _login
+
+
+@pytest.fixture
+def axe(page):
+    """``axe()`` runs axe-core with the WCAG 2.1 A/AA rules on the current page and
+    returns its serious and critical violations."""
+
+    def _run() -> list[dict]:
+        # evaluate() runs outside the page's CSP, unlike an injected <script> tag.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        result = page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+            })"""
+        )
+        return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+    return _run
+
+
+def pytest_collection_modifyitems(items):
+    # Each browser test gets its own live server and Chromium; keep them on one xdist worker.
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
