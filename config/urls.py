@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
+from projects.views.projects import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
