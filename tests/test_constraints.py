@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
-from projects.models import FrictionPoint, Project, ProcedureStep, StakeholderInvolvement
+from projects.models import FrictionPoint, ProcedureStep, Project, StakeholderInvolvement
 from tests.factories import (
     CommissionerFactory,
     DepartmentFactory,
@@ -151,9 +151,11 @@ def test_a_done_step_has_a_date():
 def test_a_meeting_deadline_is_not_after_the_meeting():
     meeting = MeetingFactory()
     refused(
-        lambda: type(meeting)
-        .objects.filter(pk=meeting.pk)
-        .update(agenda_deadline=meeting.date + dt.timedelta(days=1))
+        lambda: (
+            type(meeting)
+            .objects.filter(pk=meeting.pk)
+            .update(agenda_deadline=meeting.date + dt.timedelta(days=1))
+        )
     )
 
 

@@ -125,7 +125,7 @@ def test_docker_compose_runs_exactly_one_beat_and_every_service_needed():
     services = compose["services"]
     assert {"db", "redis", "web", "worker", "beat"} <= set(services)
     assert services["beat"]["deploy"]["replicas"] == 1
-    assert "gunicorn" in open(ROOT / "Dockerfile").read()
+    assert "gunicorn" in (ROOT / "Dockerfile").read_text()
     for name in ("db", "redis", "web", "worker"):
         assert "healthcheck" in services[name], name
     assert set(compose["volumes"]) == {"pgdata", "redisdata"}
