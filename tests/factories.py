@@ -44,27 +44,39 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create: bool, extracted: str | None, **kwargs) -> None:
         """``UserFactory(role=Role.COMMISSIONER)`` puts the user in that role's group."""
-        if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
-            if extracted == Role.ADMINISTRATOR:
-                self.is_staff = True
-                self.save(update_fields=["is_staff"])
+        _join_role(self, create, extracted)
+
+
+def _join_role(user: User, create: bool, role: str | None) -> None:
+    if create and role:
+        user.groups.add(Group.objects.get(name=role))
+        if role == Role.ADMINISTRATOR:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+
+
+def _role_factory(default_role: str) -> factory.PostGeneration:
+    return factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: _join_role(
+            user, create, extracted or default_role
+        )
+    )
 
 
 class LeaderFactory(UserFactory):
-    role = Role.PROJECT_LEADER
+    role = _role_factory(Role.PROJECT_LEADER)
 
 
 class CommissionerFactory(UserFactory):
-    role = Role.COMMISSIONER
+    role = _role_factory(Role.COMMISSIONER)
 
 
 class DepartmentHeadFactory(UserFactory):
-    role = Role.DEPARTMENT_HEAD
+    role = _role_factory(Role.DEPARTMENT_HEAD)
 
 
 class AdministratorFactory(UserFactory):
-    role = Role.ADMINISTRATOR
+    role = _role_factory(Role.ADMINISTRATOR)
 
 
 class SectorFactory(factory.django.DjangoModelFactory):
