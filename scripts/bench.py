@@ -1,0 +1,174 @@
+"""`make bench`: server-side figures on a large organisation in PostgreSQL.
+
+Builds ``seed_demo --projects 10000`` once (reused when the database already holds it),
+then for each page prints the SQL queries per request, the median and 95th percentile
+of the server time over REQUESTS requests, and the ratio of the page's median to the
+median of its slowest SQL query run alone. It also times the friction scan.
+
+Usage: DATABASE_URL=postgres://... .venv/bin/python scripts/bench.py [--projects N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from projects.models import FrictionPoint, Milestone, ProcedureStep, Project  # noqa: E402
+
+REQUESTS = 30
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def ensure_data(projects: int) -> None:
+    if Project.objects.count() >= projects:
+        print(f"reusing the {Project.objects.count()} projects already in the database")
+        return
+    print(f"building seed_demo --projects {projects} (once) ...", flush=True)
+    started = time.perf_counter()
+    call_command("seed_demo", projects=projects)
+    print(f"seed_demo took {time.perf_counter() - started:.1f} s")
+
+
+def time_query(sql: str, params) -> float:
+    samples = []
+    with connection.cursor() as cursor:
+        for _ in range(10):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def measure_page(client: Client, url: str) -> dict[str, float | int | str]:
+    response = client.get(url)  # warm caches and connections
+    if response.status_code != 200:
+        return {"status": response.status_code}
+    durations: list[float] = []
+    slowest: tuple[float, str] = (0.0, "")
+    query_count = 0
+    for _ in range(REQUESTS):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            durations.append(time.perf_counter() - started)
+        query_count = len(captured.captured_queries)
+        for query in captured.captured_queries:
+            if float(query["time"]) > slowest[0]:
+                slowest = (float(query["time"]), query["sql"])
+    median = statistics.median(durations)
+    main_query = time_query(slowest[1], None) if slowest[1] else 0.0
+    return {
+        "status": response.status_code,
+        "queries": query_count,
+        "median_ms": median * 1000,
+        "p95_ms": percentile(durations, 0.95) * 1000,
+        "main_sql_ms": main_query * 1000,
+        "ratio": median / main_query if main_query else 0.0,
+    }
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(label, username, url) for every page that exists in this build."""
+    project = (
+        Project.objects.filter(leader__username="projectleider").order_by("pk").first()
+        or Project.objects.order_by("pk").first()
+    )
+    candidates = [
+        ("dashboard", "bureauhoofd", "projects:dashboard", []),
+        ("department inbox", "afdelingshoofd", "projects:inbox", []),
+        ("insight (waar wringt het?)", "bureauhoofd", "projects:insight", []),
+        ("project list", "projectleider", "projects:list", []),
+        ("project page", "projectleider", "projects:detail", [project.pk]),
+        ("friction list of a project", "projectleider", "projects:friction_list", [project.pk]),
+        ("external parties", "projectleider", "stakeholders:list", []),
+    ]
+    found = []
+    for label, username, name, args in candidates:
+        try:
+            found.append((label, username, reverse(name, args=args)))
+        except NoReverseMatch:
+            print(f"(skipping {label}: no URL named {name} in this build)")
+    return found
+
+
+def bench_pages() -> None:
+    print(f"\nPages: {REQUESTS} requests each, server time in the Django test client")
+    header = f"{'page':32} {'url':28} {'SQL':>4} {'median ms':>10} {'p95 ms':>8} {'main SQL ms':>12} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    for label, username, url in pages():
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(User.objects.get(username=username))
+        row = measure_page(client, url)
+        if row["status"] != 200:
+            print(f"{label:32} {url:28} HTTP {row['status']}")
+            continue
+        print(
+            f"{label:32} {url:28} {row['queries']:>4} {row['median_ms']:>10.1f} "
+            f"{row['p95_ms']:>8.1f} {row['main_sql_ms']:>12.1f} {row['ratio']:>6.1f}"
+        )
+
+
+def bench_scan() -> None:
+    from projects.services.scan import friction_scan
+
+    today = timezone.localdate()
+    print(
+        f"\nFriction scan over {Project.objects.count()} projects, "
+        f"{Milestone.objects.count()} milestones, {ProcedureStep.objects.count()} steps, "
+        f"{FrictionPoint.objects.count()} friction points"
+    )
+    for run in ("first", "second (idempotent)"):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = friction_scan(today=today)
+            elapsed = time.perf_counter() - started
+        print(f"scan, {run}: {elapsed:.1f} s, {len(captured.captured_queries)} queries, {result}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--skip-scan", action="store_true")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("make bench measures PostgreSQL: set DATABASE_URL=postgres://...")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    call_command("migrate", verbosity=0)
+    ensure_data(args.projects)
+    if not args.skip_scan:
+        bench_scan()
+    bench_pages()
+
+
+if __name__ == "__main__":
+    main()
