@@ -122,7 +122,10 @@ def pages() -> list[tuple[str, str, str]]:
 
 def bench_pages() -> None:
     print(f"\nPages: {REQUESTS} requests each, server time in the Django test client")
-    header = f"{'page':32} {'url':28} {'SQL':>4} {'median ms':>10} {'p95 ms':>8} {'main SQL ms':>12} {'ratio':>6}"
+    header = (
+        f"{'page':32} {'url':28} {'SQL':>4} {'median ms':>10} {'p95 ms':>8} "
+        f"{'main SQL ms':>12} {'ratio':>6}"
+    )
     print(header)
     print("-" * len(header))
     for label, username, url in pages():
