@@ -1,0 +1,428 @@
+"""The admin of projects, milestones and friction points: the Beheerder's repair shop.
+
+Day-to-day work happens on the user pages; the admin is for configuration and
+corrections. Saving a project or friction point here bumps its ``version`` so a page
+that was opened before the correction notices it on submit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Field, Q, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Role
+from projects.models import (
+    DepartmentInvolvement,
+    FrictionPoint,
+    FrictionUpdate,
+    Milestone,
+    ProcedureStep,
+    Project,
+    StakeholderInvolvement,
+)
+
+COMMISSIONER_ERROR = _(
+    "Kies een bureauhoofd: alleen gebruikers in de groep Bureauhoofd kunnen opdrachtgever "
+    "van een project zijn."
+)
+
+
+def commissioner_candidates() -> QuerySet:
+    """Active users in the Bureauhoofd group: the only valid commissioners."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.COMMISSIONER)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _person_label(user: Any) -> str:
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = _("gearchiveerd")
+    parameter_name = "gearchiveerd"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("nee", _("Nee")), ("ja", _("Ja"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "nee":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "ja":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+class VersionBumpMixin:
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        if change:
+            obj.refresh_from_db(fields=["version"])
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+class DepartmentInvolvementInline(admin.TabularInline):
+    model = DepartmentInvolvement
+    fields = ("department", "role")
+    autocomplete_fields = ("department",)
+    extra = 0
+
+
+class StakeholderInvolvementInline(admin.TabularInline):
+    model = StakeholderInvolvement
+    fields = ("stakeholder", "role", "influence", "interest")
+    autocomplete_fields = ("stakeholder",)
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ("title", "kind", "date")
+    extra = 0
+    show_change_link = True
+    ordering = ("date",)
+
+
+@admin.register(Project)
+class ProjectAdmin(VersionBumpMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "status",
+        "leader",
+        "commissioner",
+        "portfolio_holder",
+        "is_confidential",
+        "open_friction",
+        "archived_at",
+    )
+    list_filter = (
+        "status",
+        "is_confidential",
+        ArchivedFilter,
+        ("commissioner", admin.RelatedOnlyFieldListFilter),
+        "departments__sector",
+    )
+    list_select_related = ("leader", "commissioner")
+    search_fields = (
+        "title",
+        "purpose",
+        "portfolio_holder",
+        "leader__username",
+        "leader__last_name",
+        "commissioner__username",
+        "commissioner__last_name",
+    )
+    autocomplete_fields = ("leader",)
+    readonly_fields = ("version", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "purpose", "description", "status")}),
+        (
+            _("Verantwoordelijken"),
+            {"fields": ("leader", "commissioner", "portfolio_holder", "is_confidential")},
+        ),
+        (
+            _("Registratie"),
+            {
+                "fields": ("archived_at", "version", "created_at", "updated_at"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    inlines = (DepartmentInvolvementInline, StakeholderInvolvementInline, MilestoneInline)
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                num_open_friction=Count(
+                    "friction_points",
+                    filter=Q(friction_points__status__in=FrictionPoint.OPEN_STATUSES),
+                )
+            )
+        )
+
+    @admin.display(description=_("open knelpunten"), ordering="num_open_friction")
+    def open_friction(self, obj: Project) -> int:
+        return obj.num_open_friction
+
+    def formfield_for_foreignkey(
+        self, db_field: Field, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        if db_field.name == "commissioner":
+            # The queryset is the validation: a non-Bureauhoofd is an invalid choice.
+            kwargs["queryset"] = commissioner_candidates()
+            kwargs["error_messages"] = {"invalid_choice": COMMISSIONER_ERROR}
+            kwargs.setdefault(
+                "help_text",
+                _("De ene verantwoordelijke opdrachtgever; alleen bureauhoofden."),
+            )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            if field is not None:
+                field.label_from_instance = _person_label
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- involvements ----------------------------------------------------------------------------
+
+
+@admin.register(DepartmentInvolvement)
+class DepartmentInvolvementAdmin(admin.ModelAdmin):
+    list_display = ("project", "department", "role")
+    list_filter = ("role", "department__sector", "department")
+    list_select_related = ("project", "department")
+    search_fields = ("project__title", "department__name")
+    autocomplete_fields = ("project", "department")
+
+
+@admin.register(StakeholderInvolvement)
+class StakeholderInvolvementAdmin(admin.ModelAdmin):
+    list_display = ("project", "stakeholder", "role", "influence", "interest")
+    list_filter = ("role", "stakeholder__kind", "influence", "interest")
+    list_select_related = ("project", "stakeholder")
+    search_fields = ("project__title", "stakeholder__name")
+    autocomplete_fields = ("project", "stakeholder")
+
+
+# --- milestones and their procedures -----------------------------------------------------------
+
+
+class ProcedureStepInline(admin.TabularInline):
+    model = ProcedureStep
+    fields = ("procedure", "status", "done_on")
+    autocomplete_fields = ("procedure",)
+    extra = 0
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ("title", "project", "kind", "date", "open_steps")
+    list_filter = ("kind", "project__status")
+    list_select_related = ("project",)
+    search_fields = ("title", "description", "project__title")
+    autocomplete_fields = ("project",)
+    date_hierarchy = "date"
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (ProcedureStepInline,)
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
+        open_statuses = (ProcedureStep.Status.TODO, ProcedureStep.Status.IN_PROGRESS)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(num_open_steps=Count("steps", filter=Q(steps__status__in=open_statuses)))
+        )
+
+    @admin.display(description=_("open procedures"), ordering="num_open_steps")
+    def open_steps(self, obj: Milestone) -> int:
+        return obj.num_open_steps
+
+
+@admin.register(ProcedureStep)
+class ProcedureStepAdmin(admin.ModelAdmin):
+    list_display = ("procedure", "milestone", "project", "status", "done_on")
+    list_filter = ("status", "procedure__kind", "procedure__department")
+    list_select_related = ("procedure", "procedure__department", "milestone__project")
+    search_fields = ("procedure__name", "milestone__title", "milestone__project__title")
+    autocomplete_fields = ("milestone", "procedure")
+
+    @admin.display(description=_("project"), ordering="milestone__project__title")
+    def project(self, obj: ProcedureStep) -> Project:
+        return obj.milestone.project
+
+
+# --- friction ---------------------------------------------------------------------------------
+
+
+class FrictionPointAdminForm(forms.ModelForm):
+    """Guards the rules whose database constraints name read-only (excluded) fields."""
+
+    class Meta:
+        model = FrictionPoint
+        fields = (
+            "project",
+            "title",
+            "description",
+            "category",
+            "severity",
+            "status",
+            "departments",
+            "procedure",
+            "milestone",
+            "author",
+            "purpose_question",
+            "support_asked",
+            "support_requested_at",
+            "support_answered_at",
+            "escalated_at",
+            "approach",
+            "lesson_learned",
+            "closed_at",
+            "archived_at",
+            "meeting",
+            "stale_since",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        source = self.instance.source
+        if status == FrictionPoint.Status.RESOLVED and source != FrictionPoint.Source.AUTOMATIC:
+            self.add_error(
+                "status",
+                _("Alleen automatische signaleringen vervallen; sluit dit knelpunt af."),
+            )
+        if status == FrictionPoint.Status.CLOSED:
+            if not cleaned.get("approach"):
+                self.add_error("approach", _("Kies de aanpak waarmee het knelpunt is gesloten."))
+            if not cleaned.get("closed_at"):
+                cleaned["closed_at"] = timezone.now()
+        return cleaned
+
+
+class FrictionUpdateInline(admin.TabularInline):
+    """The timeline is history: shown, never edited here."""
+
+    model = FrictionUpdate
+    fields = ("created_at", "kind", "author", "text", "old_status", "new_status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("created_at", "pk")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FrictionPoint)
+class FrictionPointAdmin(VersionBumpMixin, admin.ModelAdmin):
+    form = FrictionPointAdminForm
+    list_display = (
+        "title",
+        "project",
+        "category",
+        "severity",
+        "status",
+        "source",
+        "support_asked",
+        "created_at",
+    )
+    list_filter = (
+        "status",
+        "source",
+        "category",
+        "severity",
+        "support_asked",
+        "approach",
+        ArchivedFilter,
+        "departments",
+    )
+    list_select_related = ("project",)
+    search_fields = ("title", "description", "purpose_question", "lesson_learned", "project__title")
+    autocomplete_fields = ("project", "departments", "procedure", "milestone", "meeting", "author")
+    readonly_fields = (
+        "source",
+        "flag_kind",
+        "latest_start",
+        "slack_days",
+        "version",
+        "created_at",
+        "updated_at",
+        "last_activity_at",
+    )
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "project",
+                    "title",
+                    "description",
+                    "category",
+                    "severity",
+                    "status",
+                    "departments",
+                    "procedure",
+                    "milestone",
+                    "author",
+                )
+            },
+        ),
+        (
+            _("Wat was ook alweer de bedoeling?"),
+            {
+                "fields": (
+                    "purpose_question",
+                    "support_asked",
+                    "support_requested_at",
+                    "support_answered_at",
+                    "escalated_at",
+                )
+            },
+        ),
+        (_("Afronding"), {"fields": ("approach", "lesson_learned", "closed_at", "archived_at")}),
+        (
+            _("Signalering"),
+            {
+                "fields": (
+                    "source",
+                    "flag_kind",
+                    "latest_start",
+                    "slack_days",
+                    "meeting",
+                    "stale_since",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+        (
+            _("Registratie"),
+            {
+                "fields": ("version", "created_at", "updated_at", "last_activity_at"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    inlines = (FrictionUpdateInline,)
+
+
+@admin.register(FrictionUpdate)
+class FrictionUpdateAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "friction_point", "kind", "author", "short_text")
+    list_filter = ("kind",)
+    list_select_related = ("friction_point", "author")
+    search_fields = ("text", "friction_point__title")
+    autocomplete_fields = ("friction_point", "author")
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    @admin.display(description=_("tekst"))
+    def short_text(self, obj: FrictionUpdate) -> str:
+        return obj.text if len(obj.text) <= 80 else f"{obj.text[:79]}…"

@@ -1,0 +1,558 @@
+"""The CSV import of the organisation: all or nothing, every error listed, idempotent."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from governance.importing import SourceFile, organisation_import
+from governance.management.commands.import_organisation import Command
+from governance.models import Department, MeetingCalendar, Procedure, Sector
+from tests.factories import (
+    AdministratorFactory,
+    DepartmentFactory,
+    LeaderFactory,
+    MeetingCalendarFactory,
+    ProcedureFactory,
+    SectorFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "import-examples"
+EXAMPLE_FILES = sorted(str(path) for path in EXAMPLES.glob("*.csv"))
+
+
+def csv_file(name: str, text: str, *, encoding: str = "utf-8") -> SourceFile:
+    return SourceFile(name=name, content=text.encode(encoding))
+
+
+def run(*files: SourceFile, dry_run: bool = False):
+    return organisation_import(files=list(files), dry_run=dry_run)
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    return {
+        "sectors": list(Sector.objects.order_by("code").values_list("code", "name")),
+        "departments": list(
+            Department.objects.order_by("code").values_list("code", "name", "sector__code", "head")
+        ),
+        "calendars": list(
+            MeetingCalendar.objects.order_by("name").values_list(
+                "name", "body", "agenda_deadline_days"
+            )
+        ),
+        "procedures": list(
+            Procedure.objects.order_by("department__code", "name").values_list(
+                "department__code",
+                "name",
+                "kind",
+                "lead_time_days",
+                "meeting_calendar__name",
+                "purpose",
+                "is_active",
+            )
+        ),
+    }
+
+
+def messages_of(report) -> list[str]:
+    return [str(problem) for problem in report.errors]
+
+
+# --- the example files ------------------------------------------------------------------------
+
+
+def test_the_example_files_cover_comma_and_semicolon_with_bom() -> None:
+    contents = [Path(name).read_bytes() for name in EXAMPLE_FILES]
+    assert len(contents) == 4
+    assert any(c.startswith(b"\xef\xbb\xbf") and b";" in c.splitlines()[0] for c in contents)
+    assert any(not c.startswith(b"\xef\xbb\xbf") and b"," in c.splitlines()[0] for c in contents)
+
+
+def test_the_example_files_import_cleanly_with_the_command() -> None:
+    out = io.StringIO()
+    call_command("import_organisation", *EXAMPLE_FILES, stdout=out, stderr=io.StringIO())
+
+    assert Sector.objects.count() == 4
+    assert Department.objects.count() == 16
+    assert MeetingCalendar.objects.count() == 2
+    assert Procedure.objects.count() == 17
+    assert "Sectoren: 4 nieuw, 0 gewijzigd, 0 ongewijzigd" in out.getvalue()
+    assert "Procedures: 17 nieuw, 0 gewijzigd, 0 ongewijzigd" in out.getvalue()
+    finance = Department.objects.get(code="financien")
+    assert finance.name == "Financiën en Control"  # UTF-8 with BOM, accents intact
+    assert finance.sector.code == "bedrijfsvoering"
+    vth = Department.objects.get(code="vth")
+    assert vth.name == "Vergunningen, Toezicht en Handhaving"  # comma inside a ;-file
+    council = Procedure.objects.get(department__code="bestuurszaken", name="Raadsbesluit")
+    assert council.kind == Procedure.Kind.COUNCIL_DECISION  # given as its Dutch label
+    assert council.meeting_calendar.name == "Raadsvergadering"
+    assert council.purpose == "De raad stelt kaders en budget vast; eerst commissie, dan raad."
+    mandate = Procedure.objects.get(name="Mandaatcheck")
+    assert '"rechtsgeldig"' in mandate.purpose
+
+
+def test_re_importing_the_same_files_changes_nothing() -> None:
+    call_command("import_organisation", *EXAMPLE_FILES, stdout=io.StringIO())
+    before = snapshot()
+
+    out = io.StringIO()
+    call_command("import_organisation", *EXAMPLE_FILES, stdout=out)
+
+    assert snapshot() == before
+    assert "Sectoren: 0 nieuw, 0 gewijzigd, 4 ongewijzigd" in out.getvalue()
+    assert "Afdelingen: 0 nieuw, 0 gewijzigd, 16 ongewijzigd" in out.getvalue()
+    assert "Procedures: 0 nieuw, 0 gewijzigd, 17 ongewijzigd" in out.getvalue()
+
+
+def test_a_changed_row_updates_only_that_row() -> None:
+    SectorFactory(code="ruimte", name="Ruimte")
+    SectorFactory(code="sociaal", name="Sociaal Domein")
+
+    report = run(
+        csv_file("sectoren.csv", "code,naam\nruimte,Ruimte en Wonen\nsociaal,Sociaal Domein\n")
+    )
+
+    assert report.ok and report.applied
+    assert (report.sectors.created, report.sectors.updated, report.sectors.unchanged) == (0, 1, 1)
+    assert Sector.objects.get(code="ruimte").name == "Ruimte en Wonen"
+
+
+def test_a_department_may_refer_to_a_sector_in_another_file_of_the_same_run() -> None:
+    departments = csv_file(
+        "afdelingen.csv", "code;naam;sector\nro;Ruimtelijke Ontwikkeling;ruimte\n"
+    )
+    sectors = csv_file("sectoren.csv", "code,naam\nruimte,Ruimte\n")
+
+    report = run(departments, sectors)  # order of the files does not matter
+
+    assert report.ok, messages_of(report)
+    assert Department.objects.get(code="ro").sector.code == "ruimte"
+
+
+# --- encodings and delimiters -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("code,naam\r\nfin,Financiën\r\n", "utf-8"),
+        ("code;naam\r\nfin;Financiën\r\n", "utf-8-sig"),
+        ("code;naam\r\nfin;Financiën\r\n", "cp1252"),
+        ("code\tnaam\r\nfin\tFinanciën\r\n", "utf-16"),
+    ],
+    ids=["comma-utf8", "semicolon-bom", "semicolon-cp1252", "tab-utf16"],
+)
+def test_it_reads_csv_as_spreadsheets_export_it(text: str, encoding: str) -> None:
+    report = run(csv_file("sectoren.csv", text, encoding=encoding))
+
+    assert report.ok, messages_of(report)
+    assert Sector.objects.get(code="fin").name == "Financiën"
+
+
+def test_headers_are_matched_loosely_and_blank_lines_are_skipped() -> None:
+    SectorFactory(code="ruimte")
+    text = " Code ; Naam ; Sector ; Afdelingshoofd \n\nro;Ruimtelijke Ontwikkeling;RUIMTE;\n;;;\n"
+
+    report = run(csv_file("afdelingen.csv", text))
+
+    assert report.ok, messages_of(report)
+    assert Department.objects.get(code="ro").sector.code == "ruimte"
+
+
+# --- bad files: nothing imported, every error listed ------------------------------------------
+
+
+def test_a_bad_file_imports_nothing_and_lists_every_error() -> None:
+    MeetingCalendarFactory(name="Collegevergadering")
+    sectors = csv_file("sectoren.csv", "code,naam\nruimte,Ruimte\nbv,Bedrijfsvoering\n")
+    departments = csv_file(
+        "afdelingen.csv",
+        "code;naam;sector;hoofd\n"
+        "ro;Ruimtelijke Ontwikkeling;ruimte;\n"  # line 2: fine
+        "jz;Juridische Zaken;bv;nobody\n"  # line 3: unknown user
+        "xx;Onbekend;XYZ;\n"  # line 4: unknown sector
+        "ro;Nog eens RO;ruimte;\n"  # line 5: duplicate code
+        "fout code;Spaties;ruimte;\n",  # line 6: invalid code
+    )
+    procedures = csv_file(
+        "procedures.csv",
+        "afdeling,naam,soort,doorlooptijd_werkdagen,vergaderkalender\n"
+        "ro,Principeverzoek,overig,40,Collegevergadering\n"  # line 2: fine
+        "ro,Vergunning,vergunning,-5,\n"  # line 3: negative
+        "ro,Toets,juridische_toets,tien,\n"  # line 4: not a number
+        "ro,Iets,tovenarij,5,\n"  # line 5: unknown kind
+        "ro,Besluit,collegebesluit,10,Weekoverleg\n"  # line 6: unknown calendar
+        "ro,principeverzoek,overig,40,\n"  # line 7: duplicate (case-insensitive)
+        "onbekend,Iets anders,overig,5,\n",  # line 8: unknown department
+    )
+
+    report = run(sectors, departments, procedures)
+
+    assert not report.applied
+    assert Sector.objects.count() == 0
+    assert Department.objects.count() == 0
+    assert Procedure.objects.count() == 0
+    errors = messages_of(report)
+    expected = [
+        "afdelingen.csv, regel 3, kolom hoofd: onbekende gebruiker 'nobody'",
+        "afdelingen.csv, regel 4, kolom sector: onbekende sector 'XYZ'",
+        "afdelingen.csv, regel 5, kolom code: code 'ro' staat al op regel 2",
+        "afdelingen.csv, regel 6, kolom code: ongeldige code 'fout code'",
+        "procedures.csv, regel 3, kolom doorlooptijd_werkdagen: mag niet negatief",
+        "procedures.csv, regel 4, kolom doorlooptijd_werkdagen: 'tien' is geen geheel",
+        "procedures.csv, regel 5, kolom soort: onbekende soort 'tovenarij'",
+        "procedures.csv, regel 6, kolom vergaderkalender: onbekende vergaderkalender 'Weekoverleg'",
+        "procedures.csv, regel 7, kolom naam: procedure 'principeverzoek' van afdeling 'ro' "
+        "staat al op regel 2",
+        "procedures.csv, regel 8, kolom afdeling: onbekende afdeling 'onbekend'",
+    ]
+    assert len(errors) == len(expected), errors
+    for message, prefix in zip(errors, expected, strict=True):
+        assert message.startswith(prefix), (message, prefix)
+
+
+def test_the_command_exits_with_status_1_and_writes_every_error_to_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # run_from_argv closes every connection on the way out, the test's transaction too.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    good = tmp_path / "sectoren.csv"
+    good.write_text("code,naam\nruimte,Ruimte\n", encoding="utf-8")
+    bad = tmp_path / "afdelingen.csv"
+    bad.write_text("code;naam;sector\nro;RO;ruimte\nxx;;nergens\n", encoding="utf-8")
+    command = Command(stdout=io.StringIO(), stderr=io.StringIO())
+
+    with pytest.raises(SystemExit) as exit_info:
+        command.run_from_argv(["manage.py", "import_organisation", str(good), str(bad)])
+
+    assert exit_info.value.code == 1
+    stderr = command.stderr._out.getvalue()
+    assert "afdelingen.csv, regel 3, kolom naam: verplicht veld is leeg" in stderr
+    assert "afdelingen.csv, regel 3, kolom sector: onbekende sector 'nergens'" in stderr
+    assert "Niets ingelezen: 2 fout(en)." in stderr
+    assert Sector.objects.count() == 0
+
+
+def test_the_command_reports_a_missing_file_and_imports_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "sectoren.csv"
+    good.write_text("code,naam\nruimte,Ruimte\n", encoding="utf-8")
+    err = io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_organisation", str(good), str(tmp_path / "weg.csv"), stderr=err)
+
+    assert raised.value.returncode == 1
+    assert "weg.csv: kan het bestand niet lezen" in err.getvalue()
+    assert Sector.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "sectoren.csv: het bestand is leeg"),
+        ("code,naam\n", "sectoren.csv: het bestand bevat geen gegevensregels"),
+        ("wat,is,dit\n1,2,3\n", "sectoren.csv, regel 1: de kopregel is niet herkend"),
+        (
+            "code,naam,kleur\nruimte,Ruimte,rood\n",
+            "sectoren.csv, regel 1, kolom kleur: onbekende kolom",
+        ),
+        (
+            "code,naam,naam\nruimte,Ruimte,R\n",
+            "sectoren.csv, regel 1, kolom naam: de kolom staat er twee keer in",
+        ),
+        (
+            "code,naam\nruimte,Ruimte,extra\n",
+            "sectoren.csv, regel 2: kolom 3 heeft een waarde maar geen kopje",
+        ),
+        ('code,naam\nruimte,"niet afgesloten\n', "sectoren.csv, regel 2: ongeldige CSV"),
+        ('code,naam\nr,R\ns,"x"y\n', "sectoren.csv, regel 3: ongeldige CSV"),
+        (
+            "code,naam\nruimte," + "R" * 121 + "\n",
+            "sectoren.csv, regel 2, kolom naam: te lang: 121 tekens",
+        ),
+    ],
+    ids=[
+        "empty",
+        "header-only",
+        "unknown-header",
+        "unknown-column",
+        "double-column",
+        "too-many-cells",
+        "unclosed-quote",
+        "stray-quote",
+        "too-long",
+    ],
+)
+def test_it_rejects_malformed_files_with_a_reason(text: str, expected: str) -> None:
+    report = run(csv_file("sectoren.csv", text))
+
+    assert not report.ok
+    assert any(message.startswith(expected) for message in messages_of(report)), messages_of(report)
+    assert Sector.objects.count() == 0
+
+
+def test_empty_trailing_columns_and_leading_blank_lines_are_ignored() -> None:
+    report = run(csv_file("sectoren.csv", "\n;;\ncode;naam;;\nruimte;Ruimte;;\n"))
+
+    assert report.ok, messages_of(report)
+    assert Sector.objects.get(code="ruimte").name == "Ruimte"
+
+
+def test_a_procedures_file_without_a_required_column_names_the_column() -> None:
+    DepartmentFactory(code="ro")
+    report = run(csv_file("procedures.csv", "afdeling,naam,soort\nro,Toets,overig\n"))
+
+    assert messages_of(report) == [
+        "procedures.csv, regel 1, kolom doorlooptijd_werkdagen: verplichte kolom ontbreekt"
+    ]
+
+
+def test_an_unreadable_encoding_is_reported() -> None:
+    report = run(SourceFile(name="sectoren.csv", content=b"code,naam\nx,\x81\x8d\x90\n"))
+
+    assert messages_of(report) == [
+        "sectoren.csv: de tekencodering is niet herkend; sla het bestand op als CSV (UTF-8)"
+    ]
+
+
+def test_a_spreadsheet_instead_of_csv_is_refused_without_crashing() -> None:
+    xlsx = bytes(range(256)) * 4  # binary noise, as an .xlsx (a zip file) would be
+
+    report = run(SourceFile(name="organisatie.xlsx", content=b"PK\x03\x04" + xlsx))
+
+    assert not report.ok
+    assert messages_of(report)[0].startswith("organisatie.xlsx")
+    assert Sector.objects.count() == 0
+
+
+def test_a_name_already_used_by_another_code_is_an_error() -> None:
+    SectorFactory(code="ruimte", name="Ruimte")
+
+    report = run(csv_file("sectoren.csv", "code,naam\nfysiek,RUIMTE\n"))
+
+    assert messages_of(report) == [
+        "sectoren.csv, regel 2, kolom naam: de naam 'RUIMTE' is al in gebruik door sector "
+        "met code 'ruimte'"
+    ]
+
+
+def test_a_collision_in_the_database_is_reported_and_rolls_everything_back() -> None:
+    # Swapping two names is valid at the end but collides halfway; it must not crash.
+    SectorFactory(code="a", name="Noord")
+    SectorFactory(code="b", name="Zuid")
+
+    report = run(csv_file("sectoren.csv", "code,naam\nc,Centrum\na,Zuid\nb,Noord\n"))
+
+    assert not report.ok and not report.applied
+    assert "er is niets ingelezen" in messages_of(report)[0]
+    assert sorted(Sector.objects.values_list("code", "name")) == [("a", "Noord"), ("b", "Zuid")]
+
+
+def test_lead_times_beyond_the_database_range_are_errors() -> None:
+    DepartmentFactory(code="ro")
+    report = run(
+        csv_file(
+            "procedures.csv", "afdeling,naam,soort,doorlooptijd_werkdagen\nro,Lang,overig,40000\n"
+        )
+    )
+
+    assert messages_of(report) == [
+        "procedures.csv, regel 2, kolom doorlooptijd_werkdagen: te groot (40000); maximaal 32767"
+    ]
+
+
+def test_a_department_head_must_be_an_active_user() -> None:
+    SectorFactory(code="ruimte")
+    UserFactory(username="oud", is_active=False)
+
+    report = run(csv_file("afdelingen.csv", "code,naam,sector,hoofd\nro,RO,ruimte,oud\n"))
+
+    assert messages_of(report) == [
+        "afdelingen.csv, regel 2, kolom hoofd: gebruiker 'oud' is niet actief"
+    ]
+
+
+# --- optional columns -------------------------------------------------------------------------
+
+
+def test_a_head_given_by_username_is_set_and_an_empty_cell_keeps_it() -> None:
+    sector = SectorFactory(code="ruimte")
+    head = UserFactory(username="jdevries")
+    department = DepartmentFactory(code="ro", name="RO", sector=sector, head=None)
+
+    first = run(csv_file("afdelingen.csv", "code,naam,sector,hoofd\nro,RO,ruimte,jdevries\n"))
+    second = run(csv_file("afdelingen.csv", "code,naam,sector,hoofd\nro,RO,ruimte,\n"))
+
+    assert first.departments.updated == 1
+    assert second.departments.unchanged == 1
+    department.refresh_from_db()
+    assert department.head == head
+
+
+def test_procedures_upsert_by_department_and_name_regardless_of_case() -> None:
+    calendar = MeetingCalendarFactory(name="Collegevergadering")
+    procedure = ProcedureFactory(
+        department=DepartmentFactory(code="bz"),
+        name="Collegebesluit",
+        kind=Procedure.Kind.COLLEGE_DECISION,
+        lead_time_days=10,
+        purpose="Zorgvuldig besluiten.",
+        meeting_calendar=calendar,
+    )
+    text = (
+        "afdeling;naam;soort;doorlooptijd_werkdagen;vergaderkalender;bedoeling;actief\n"
+        "BZ;COLLEGEBESLUIT;Collegebesluit;15;;;nee\n"
+    )
+
+    report = run(csv_file("procedures.csv", text))
+
+    assert report.ok, messages_of(report)
+    assert (report.procedures.created, report.procedures.updated) == (0, 1)
+    procedure.refresh_from_db()
+    assert procedure.name == "Collegebesluit"
+    assert procedure.lead_time_days == 15
+    assert procedure.is_active is False
+    assert procedure.meeting_calendar == calendar  # empty cell: left alone
+    assert procedure.purpose == "Zorgvuldig besluiten."
+
+
+def test_an_unknown_active_value_is_an_error() -> None:
+    DepartmentFactory(code="bz")
+    text = "afdeling,naam,soort,doorlooptijd_werkdagen,actief\nbz,Besluit,overig,5,misschien\n"
+
+    assert messages_of(run(csv_file("procedures.csv", text))) == [
+        "procedures.csv, regel 2, kolom actief: vul ja of nee in, niet 'misschien'"
+    ]
+
+
+def test_a_dry_run_counts_but_writes_nothing() -> None:
+    report = run(csv_file("sectoren.csv", "code,naam\nruimte,Ruimte\n"), dry_run=True)
+
+    assert report.ok and not report.applied
+    assert report.sectors.created == 1
+    assert Sector.objects.count() == 0
+
+
+def test_no_files_is_an_error() -> None:
+    assert not organisation_import(files=[]).ok
+
+
+# --- the admin page ---------------------------------------------------------------------------
+
+
+IMPORT_URL = "admin:governance_department_import"
+
+
+def upload(name: str, text: str, encoding: str = "utf-8") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def test_the_department_changelist_links_to_the_import(client) -> None:
+    client.force_login(AdministratorFactory())
+
+    response = client.get(reverse("admin:governance_department_changelist"))
+
+    assert reverse(IMPORT_URL) in response.content.decode()
+    page = client.get(reverse(IMPORT_URL))
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.content.decode()
+    assert client.put(reverse(IMPORT_URL)).status_code == 405
+
+
+def test_the_link_is_hidden_from_those_who_may_only_view(client) -> None:
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_department"))
+    client.force_login(viewer)
+
+    response = client.get(reverse("admin:governance_department_changelist"))
+
+    assert response.status_code == 200
+    assert reverse(IMPORT_URL) not in response.content.decode()
+
+
+def test_the_admin_page_imports_several_files_and_shows_a_summary(client) -> None:
+    client.force_login(AdministratorFactory())
+    files = [
+        upload("sectoren.csv", "code,naam\nruimte,Ruimte\n"),
+        upload(
+            "afdelingen.csv", "code;naam;sector\nro;Ruimtelijke Ontwikkeling;ruimte\n", "utf-8-sig"
+        ),
+    ]
+
+    response = client.post(reverse(IMPORT_URL), {"files": files})
+
+    assert response.status_code == 200
+    assert Department.objects.get(code="ro").sector.code == "ruimte"
+    page = response.content.decode()
+    assert 'id="import-summary"' in page
+    assert "De organisatie is ingelezen." in page
+
+
+def test_the_admin_page_shows_every_error_and_imports_nothing(client) -> None:
+    client.force_login(AdministratorFactory())
+    files = [
+        upload("sectoren.csv", "code,naam\nruimte,Ruimte\n"),
+        upload("afdelingen.csv", "code;naam;sector\nro;RO;XYZ\njz;;ruimte\n"),
+    ]
+
+    response = client.post(reverse(IMPORT_URL), {"files": files})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "afdelingen.csv, regel 2, kolom sector: onbekende sector &#x27;XYZ&#x27;" in page
+    assert "afdelingen.csv, regel 3, kolom naam: verplicht veld is leeg" in page
+    assert Sector.objects.count() == 0
+
+
+def test_the_admin_page_asks_for_a_file(client) -> None:
+    client.force_login(AdministratorFactory())
+
+    response = client.post(reverse(IMPORT_URL), {})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["files"]
+
+
+def test_the_admin_page_dry_run_saves_nothing(client) -> None:
+    client.force_login(AdministratorFactory())
+
+    response = client.post(
+        reverse(IMPORT_URL),
+        {"files": [upload("sectoren.csv", "code,naam\nruimte,Ruimte\n")], "dry_run": "on"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["report"].sectors.created == 1
+    assert Sector.objects.count() == 0
+
+
+def test_the_admin_page_is_refused_to_a_projectleider(client) -> None:
+    client.force_login(LeaderFactory())
+
+    response = client.get(reverse(IMPORT_URL))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_admin_page_is_refused_to_staff_without_the_beheerder_role(client) -> None:
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get(reverse(IMPORT_URL)).status_code == 403
+    assert (
+        client.post(
+            reverse(IMPORT_URL), {"files": [upload("s.csv", "code,naam\nx,X\n")]}
+        ).status_code
+        == 403
+    )
+    assert Sector.objects.count() == 0
