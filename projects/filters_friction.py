@@ -1,0 +1,115 @@
+"""Filters of a project's friction log, kept in the URL with the prefix ``k``
+(``?k-status=alle&k-severity=4``) so they live beside the project page's own parameters."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Department
+from projects.models import FrictionPoint, Project
+from projects.selectors_friction import departments_on_friction_of
+
+PREFIX = "k"
+SELECT = forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"})
+
+
+class StatusChoice:
+    OPEN = "open"
+    CLOSED = "afgesloten"
+    ALL = "alle"
+    CHOICES = [
+        (OPEN, _("Open en in behandeling")),
+        (CLOSED, _("Afgesloten en vervallen")),
+        (ALL, _("Alle")),
+    ]
+    VALUES = {OPEN, CLOSED, ALL}
+
+
+class FrictionPointFilter(django_filters.FilterSet):
+    """Status defaults to open points; an unknown status value also falls back to open.
+
+    The labels differ from those of the "Knelpunt melden" form on the same page, so each
+    label names exactly one field.
+    """
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=StatusChoice.CHOICES,
+        method="filter_status",
+        empty_label=None,
+        widget=SELECT,
+    )
+    severity = django_filters.ChoiceFilter(
+        label=_("Zwaarte"),
+        choices=FrictionPoint.Severity.choices,
+        empty_label=_("Alle"),
+        widget=SELECT,
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Soort knelpunt"),
+        choices=FrictionPoint.Category.choices,
+        empty_label=_("Alle"),
+        widget=SELECT,
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Bron"),
+        choices=FrictionPoint.Source.choices,
+        empty_label=_("Alle"),
+        widget=SELECT,
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Afdeling"),
+        queryset=Department.objects.none(),
+        method="filter_department",
+        empty_label=_("Alle"),
+        widget=SELECT,
+    )
+
+    class Meta:
+        model = FrictionPoint
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        queryset: QuerySet[FrictionPoint] | None = None,
+        *,
+        project: Project,
+        prefix: str = PREFIX,
+    ) -> None:
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        status_key = f"{prefix}-status"
+        if data.get(status_key) not in StatusChoice.VALUES:
+            data[status_key] = StatusChoice.OPEN
+        super().__init__(data=data, queryset=queryset, prefix=prefix)
+        self.filters["department"].queryset = departments_on_friction_of(project=project)
+
+    def filter_status(
+        self, queryset: QuerySet[FrictionPoint], name: str, value: str
+    ) -> QuerySet[FrictionPoint]:
+        if value == StatusChoice.OPEN:
+            return queryset.filter(status__in=FrictionPoint.OPEN_STATUSES)
+        if value == StatusChoice.CLOSED:
+            return queryset.exclude(status__in=FrictionPoint.OPEN_STATUSES)
+        return queryset
+
+    def filter_department(
+        self, queryset: QuerySet[FrictionPoint], name: str, value: Department
+    ) -> QuerySet[FrictionPoint]:
+        # A subquery rather than a join, so the comment count annotation is not multiplied.
+        named = FrictionPoint.departments.through.objects.filter(department=value).values(
+            "frictionpoint_id"
+        )
+        return queryset.filter(Q(pk__in=named) | Q(procedure__department=value))
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether anything narrows the list beyond the default (open points)."""
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return cleaned.get("status") != StatusChoice.OPEN or any(
+            cleaned.get(name) for name in ("severity", "category", "source", "department")
+        )

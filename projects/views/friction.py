@@ -1,0 +1,303 @@
+"""The friction log in the browser: log, filter, comment, change status, close.
+
+Every view works as a plain page without JavaScript (POST, redirect, GET) and returns
+only the fragment to swap when htmx asks (``request.htmx``). Objects are fetched through
+``projects.permissions`` so the access rules live in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url, reswap, retarget
+from django_htmx.middleware import HtmxDetails
+
+from projects.filters_friction import PREFIX, FrictionPointFilter
+from projects.forms_friction import (
+    FrictionCloseForm,
+    FrictionCommentForm,
+    FrictionPointForm,
+    FrictionStatusForm,
+)
+from projects.models import FrictionPoint, Project
+from projects.permissions import (
+    Action,
+    get_friction_point_for_user,
+    get_project_for_user,
+    project_permissions,
+)
+from projects.selectors_friction import (
+    friction_point_for_detail,
+    friction_point_timeline,
+    friction_points_for_log,
+)
+from projects.services.friction import (
+    friction_point_change_status,
+    friction_point_close,
+    friction_point_comment,
+    friction_point_log,
+    friction_point_request_support,
+)
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+LOG_TEMPLATE = "projects/friction/_log.html"
+LIST_TEMPLATE = "projects/friction/friction_list.html"
+FORM_TEMPLATE = "projects/friction/friction_form.html"
+DETAIL_TEMPLATE = "projects/friction/friction_detail.html"
+FILTER_PARAM_PREFIX = f"{PREFIX}-"
+
+
+def friction_log_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    """What ``_log.html`` needs: the filtered list, the filters and, for contributors, an
+    empty "Knelpunt melden" form. Filters come from the page's GET parameters ``k-*``.
+
+    The list is evaluated here, so rendering it costs no further queries per row.
+    """
+    permissions = project_permissions(request.user, project)
+    friction_filter = FrictionPointFilter(
+        request.GET, queryset=friction_points_for_log(project=project), project=project
+    )
+    return {
+        "friction_project": project,
+        "friction_perms": permissions,
+        "friction_filter": friction_filter,
+        "friction_points": list(friction_filter.qs),
+        "friction_form": FrictionPointForm(project=project) if permissions["contribute"] else None,
+        "friction_form_inline": True,
+        # The filter form submits to the page it is on, keeping that page's own parameters.
+        "friction_filter_action": request.path,
+        "friction_other_params": [
+            (key, value)
+            for key, values in request.GET.lists()
+            if not key.startswith(FILTER_PARAM_PREFIX)
+            for value in values
+        ],
+    }
+
+
+@login_required
+@require_GET
+def friction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, action=Action.VIEW)
+    context = {"project": project, **friction_log_context(request, project)}
+    # htmx restoring history after a cache miss needs the whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, LOG_TEMPLATE + "#friction_list_response", context)
+        push_url(response, _page_url_with_filters(request))
+    else:
+        response = render(request, LIST_TEMPLATE, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def friction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, action=Action.CONTRIBUTE)
+    data = request.POST if request.method == "POST" else None
+    form = FrictionPointForm(data, project=project)
+    if data is not None and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            point = friction_point_log(
+                project=project,
+                author=request.user,
+                title=cleaned["title"],
+                severity=cleaned["severity"],
+                departments=form.chosen_departments(),
+                procedure=cleaned["procedure"],
+                description=cleaned["description"],
+                category=cleaned["category"],
+                purpose_question=cleaned["purpose_question"],
+                support_asked=cleaned["support_asked"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if request.htmx:
+                context = {
+                    "friction_project": project,
+                    "point": friction_points_for_log(project=project).get(pk=point.pk),
+                    "friction_form": FrictionPointForm(project=project),
+                    "friction_form_inline": True,
+                }
+                return render(request, FORM_TEMPLATE + "#created", context)
+            messages.success(request, _("Knelpunt gemeld: %(title)s") % {"title": point.title})
+            return redirect(project.get_absolute_url() + "#knelpunten")
+    context = {"project": project, "friction_project": project, "friction_form": form}
+    if request.htmx and data is not None:
+        # The inline form targets the log's rows; a form with errors replaces itself.
+        context["friction_form_inline"] = True
+        response = render(request, FORM_TEMPLATE + "#friction_form", context)
+        return retarget(reswap(response, "outerHTML"), "#friction-form")
+    return render(request, FORM_TEMPLATE, context)
+
+
+@login_required
+@require_GET
+def friction_detail(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
+    point = get_friction_point_for_user(request.user, pk, fp, action=Action.VIEW)
+    return render(request, DETAIL_TEMPLATE, _detail_context(request, point))
+
+
+@login_required
+@require_POST
+def friction_comment(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
+    point = get_friction_point_for_user(request.user, pk, fp, action=Action.CONTRIBUTE)
+    form = FrictionCommentForm(request.POST, point=point)
+    if form.is_valid():
+        support = form.cleaned_data.get("support_asked")
+        try:
+            if support:
+                friction_point_request_support(
+                    point=point,
+                    author=request.user,
+                    support=support,
+                    text=form.cleaned_data["text"],
+                )
+            else:
+                friction_point_comment(
+                    point=point, author=request.user, text=form.cleaned_data["text"]
+                )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            message = _("Ondersteuning gevraagd") if support else _("Reactie geplaatst")
+            return _detail_done(request, point, message=message, focus="timeline")
+    return _detail_again(request, point, comment_form=form, focus="comment")
+
+
+@login_required
+@require_POST
+def friction_status(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
+    point = get_friction_point_for_user(request.user, pk, fp, action=Action.CONTRIBUTE)
+    form = FrictionStatusForm(request.POST)
+    if form.is_valid():
+        old_status = point.status
+        try:
+            friction_point_change_status(
+                point=point, author=request.user, status=form.cleaned_data["status"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if old_status == FrictionPoint.Status.CLOSED:
+                message = _("Knelpunt heropend")
+            else:
+                message = _("Status gewijzigd in: %(status)s") % {
+                    "status": point.get_status_display()
+                }
+            return _detail_done(request, point, message=message, focus="status")
+    return _detail_again(request, point, status_form=form, focus="status")
+
+
+@login_required
+@require_POST
+def friction_close(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
+    point = get_friction_point_for_user(request.user, pk, fp, action=Action.CONTRIBUTE)
+    form = FrictionCloseForm(request.POST, point=point)
+    if form.is_valid():
+        try:
+            friction_point_close(
+                point=point,
+                author=request.user,
+                approach=form.cleaned_data["approach"],
+                lesson_learned=form.cleaned_data["lesson_learned"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            return _detail_done(request, point, message=_("Knelpunt gesloten"), focus="status")
+    return _detail_again(request, point, close_form=form, focus="close")
+
+
+def _detail_context(
+    request: HttpRequest,
+    point: FrictionPoint,
+    *,
+    comment_form: FrictionCommentForm | None = None,
+    close_form: FrictionCloseForm | None = None,
+    status_form: FrictionStatusForm | None = None,
+    focus: str = "",
+    message: str = "",
+) -> dict[str, Any]:
+    project = point.project
+    permissions = project_permissions(request.user, project)
+    point = friction_point_for_detail(point=point)
+    point.project = project
+    contribute = permissions["contribute"]
+    return {
+        "project": project,
+        "point": point,
+        "perms": permissions,
+        "timeline": friction_point_timeline(point=point),
+        "comment_form": comment_form or (FrictionCommentForm(point=point) if contribute else None),
+        "close_form": close_form
+        or (FrictionCloseForm(point=point) if contribute and point.is_open else None),
+        "status_form": status_form,
+        "focus": focus,
+        "message": message,
+    }
+
+
+def _detail_done(
+    request: HtmxHttpRequest, point: FrictionPoint, *, message: str, focus: str
+) -> HttpResponse:
+    """After a successful change: the refreshed point for htmx, else back to its page."""
+    if request.htmx:
+        context = _detail_context(request, point, focus=focus, message=message)
+        return render(request, DETAIL_TEMPLATE + "#point_response", context)
+    messages.success(request, message)
+    return redirect(point.get_absolute_url())
+
+
+def _detail_again(
+    request: HtmxHttpRequest, point: FrictionPoint, *, focus: str, **forms: Any
+) -> HttpResponse:
+    """A form with errors, shown again beside the rest of the point (status 200, so
+    htmx swaps it in)."""
+    context = _detail_context(request, point, focus=focus, **forms)
+    template = DETAIL_TEMPLATE + "#point_response" if request.htmx else DETAIL_TEMPLATE
+    return render(request, template, context)
+
+
+def _add_service_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's rule violations beside the matching fields, the rest on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _page_url_with_filters(request: HtmxHttpRequest) -> str:
+    """The address of the page the log is on, with its filter parameters replaced by the
+    ones just chosen, so a reload or a shared link shows the same list."""
+    current = urlsplit(request.htmx.current_url or "")
+    path = current.path
+    if not path.startswith("/") or path.startswith("//"):
+        path = request.path
+    query = QueryDict(current.query, mutable=True)
+    for key in list(query):
+        if key.startswith(FILTER_PARAM_PREFIX):
+            del query[key]
+    for key, values in request.GET.lists():
+        chosen = [value for value in values if value]
+        if key.startswith(FILTER_PARAM_PREFIX) and chosen:
+            query.setlist(key, chosen)
+    encoded = query.urlencode()
+    return f"{path}?{encoded}" if encoded else path
