@@ -192,6 +192,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SESSION_COOKIE_SECURE = True
+    # HSTS preload is a one-way commitment for the whole parent domain (e.g. a
+    # municipality's gemeente.nl): that is the organisation's decision, not the app's.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
     CSRF_COOKIE_SECURE = True
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -225,6 +228,8 @@ BB_SUPPORT_ANSWER_DAYS = env_int("BB_SUPPORT_ANSWER_DAYS", 5, minimum=1)
 BB_STALE_DAYS = env_int("BB_STALE_DAYS", 20, minimum=1)
 # Liberation Day (5 May) is a day off every year, or only every five years (2025, 2030...).
 BB_LIBERATION_DAY_EVERY_YEAR = env_bool("BB_LIBERATION_DAY_EVERY_YEAR", False)
+# Where the site is reached, for the links in e-mails (sent from a worker, without a request).
+BB_SITE_URL = (env_str("BB_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Months after a contact person's last project ended before their data is purged.
 BB_CONTACT_RETENTION_MONTHS = env_int("BB_CONTACT_RETENTION_MONTHS", 24, minimum=1)
 
