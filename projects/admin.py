@@ -18,7 +18,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Role
+from governance import admin as governance_admin
+from governance.models import Meeting, MeetingCalendar, Procedure, Role
 from projects.models import (
     DepartmentInvolvement,
     FrictionPoint,
@@ -27,6 +28,11 @@ from projects.models import (
     ProcedureStep,
     Project,
     StakeholderInvolvement,
+)
+from projects.services.rescan import (
+    rescan_enqueue,
+    rescan_enqueue_for_meeting_calendar,
+    rescan_enqueue_for_procedure,
 )
 
 COMMISSIONER_ERROR = _(
@@ -211,8 +217,24 @@ class ProcedureStepInline(admin.TabularInline):
     extra = 0
 
 
+class RescanProjectMixin:
+    """Milestone dates and step statuses decide the friction flags: rescan after a change."""
+
+    def _project_id(self, obj: Any) -> int:
+        return obj.project_id if isinstance(obj, Milestone) else obj.milestone.project_id
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        rescan_enqueue(project_ids=[self._project_id(form.instance)])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        project_id = self._project_id(obj)
+        super().delete_model(request, obj)
+        rescan_enqueue(project_ids=[project_id])
+
+
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(RescanProjectMixin, admin.ModelAdmin):
     list_display = ("title", "project", "kind", "date", "open_steps")
     list_filter = ("kind", "project__status")
     list_select_related = ("project",)
@@ -237,7 +259,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcedureStep)
-class ProcedureStepAdmin(admin.ModelAdmin):
+class ProcedureStepAdmin(RescanProjectMixin, admin.ModelAdmin):
     list_display = ("procedure", "milestone", "project", "status", "done_on")
     list_filter = ("status", "procedure__kind", "procedure__department")
     list_select_related = ("procedure", "procedure__department", "milestone__project")
@@ -426,3 +448,43 @@ class FrictionUpdateAdmin(admin.ModelAdmin):
     @admin.display(description=_("tekst"))
     def short_text(self, obj: FrictionUpdate) -> str:
         return obj.text if len(obj.text) <= 80 else f"{obj.text[:79]}…"
+
+
+# --- governance admins that must trigger a rescan ---------------------------------------------
+# governance is a leaf and cannot import projects, so the rescan hooks are added here.
+
+SCHEDULE_FIELDS = {"lead_time_days", "meeting_calendar", "is_active"}
+
+
+class RescanProcedureAdmin(governance_admin.ProcedureAdmin):
+    def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and SCHEDULE_FIELDS & set(form.changed_data):
+            rescan_enqueue_for_procedure(procedure_id=obj.pk)
+
+
+class RescanMeetingCalendarAdmin(governance_admin.MeetingCalendarAdmin):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            rescan_enqueue_for_meeting_calendar(calendar_id=form.instance.pk)
+
+
+class RescanMeetingAdmin(governance_admin.MeetingAdmin):
+    def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        rescan_enqueue_for_meeting_calendar(calendar_id=obj.calendar_id)
+
+    def delete_model(self, request: HttpRequest, obj: Meeting) -> None:
+        calendar_id = obj.calendar_id
+        super().delete_model(request, obj)
+        rescan_enqueue_for_meeting_calendar(calendar_id=calendar_id)
+
+
+for _model, _admin_class in (
+    (Procedure, RescanProcedureAdmin),
+    (MeetingCalendar, RescanMeetingCalendarAdmin),
+    (Meeting, RescanMeetingAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)
