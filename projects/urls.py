@@ -12,6 +12,11 @@ urlpatterns = [
     path("projects/new/", projects.project_create, name="create"),
     path("projects/<int:pk>/", projects.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", projects.project_edit, name="edit"),
+    path(
+        "projects/<int:pk>/steps/<int:step_pk>/status/",
+        projects.step_status,
+        name="step_status",
+    ),
     # --- friction log (projects/views/friction.py) ---
     path("projects/<int:pk>/friction/", friction.friction_list, name="friction_list"),
     path("projects/<int:pk>/friction/new/", friction.friction_create, name="friction_create"),
