@@ -38,6 +38,13 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
 
 
+@pytest.fixture(autouse=True)
+def _quick_timeouts(request):
+    # A missing element should fail in seconds, not after Playwright's default 30 s.
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(8_000)
+
+
 @pytest.fixture
 def login(live_server, page):
     """``login(user)`` logs that user in through the real login form."""
@@ -66,6 +73,7 @@ def axe(page):
                 runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
             })"""
         )
+        assert result["passes"], "axe-core ran no rule: is axe.min.js installed (npm ci)?"
         return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
     return _run
