@@ -52,7 +52,7 @@ assets: $(STAMP)/venv $(STAMP)/npm
 
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "BinnenBuiten runs at http://$(HOST):$(PORT)/  (log in as projectleider, bureauhoofd,"
 	@echo "afdelingshoofd or beheerder; password: binnenbuiten). Stop with Ctrl+C."

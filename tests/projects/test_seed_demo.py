@@ -446,3 +446,14 @@ def _canonical_dump() -> dict[str, list[tuple]]:
             "created_at",
         ),
     }
+
+
+@pytest.mark.django_db
+def test_if_empty_leaves_existing_work_alone(settings):
+    from projects.models import Project
+    from tests.factories import ProjectFactory
+
+    settings.DEBUG = True
+    own = ProjectFactory(title="Mijn eigen project")
+    call_command("seed_demo", if_empty=True)
+    assert list(Project.objects.values_list("title", flat=True)) == [own.title]

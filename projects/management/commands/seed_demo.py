@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, SHOWCASE_SIZE, demo_seed
+from projects.models import Project
 
 
 class Command(BaseCommand):
@@ -32,7 +33,16 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args: object, projects: int, **options: object) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help=(
+                "Doe niets als er al projecten zijn (zo wist `make run` niet wat u in de "
+                "demo hebt ingevoerd)."
+            ),
+        )
+
+    def handle(self, *args: object, projects: int, if_empty: bool, **options: object) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo wist alle projecten, knelpunten, externe partijen en de hele "
@@ -44,6 +54,9 @@ class Command(BaseCommand):
                 f"--projects moet minstens {SHOWCASE_SIZE} zijn: zoveel voorbeeldprojecten "
                 "heeft de demo."
             )
+        if if_empty and Project.objects.exists():
+            self.stdout.write("Er zijn al projecten: de demogegevens blijven zoals ze zijn.")
+            return
         summary = demo_seed(projects=projects)
         for label, count in summary.counts.items():
             self.stdout.write(f"  {label}: {count:,}".replace(",", "."))
