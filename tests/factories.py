@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
 import factory
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
@@ -47,9 +50,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         _join_role(self, create, extracted)
 
 
+def role_group(role: str) -> Group:
+    """The role's group. A transactional test (live server, real worker) flushes the rows
+    of the roles data migration, so they are recreated here when missing."""
+    try:
+        return Group.objects.get(name=role)
+    except Group.DoesNotExist:
+        for app_config in django_apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+        import_module("projects.migrations.0002_roles").assign_roles(django_apps)
+        return Group.objects.get(name=role)
+
+
 def _join_role(user: User, create: bool, role: str | None) -> None:
     if create and role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
         if role == Role.ADMINISTRATOR:
             user.is_staff = True
             user.save(update_fields=["is_staff"])

@@ -71,10 +71,16 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def create_roles(apps, schema_editor):
+    # Permissions are normally created after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
+    assign_roles(apps)
+
+
+def assign_roles(apps):
+    """Create the groups and give each its permissions (also used by the test factories)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, grants in ROLES.items():
