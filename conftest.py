@@ -14,6 +14,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_isolated(settings) -> None:
     # Django's test setup already swaps every mailer for the locmem backend (mail.outbox).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client's login() authenticates without a request, which django-axes refuses;
+    # the tests of login throttling switch it back on (tests/config/test_auth_logging.py).
+    settings.AXES_ENABLED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -7,6 +7,7 @@ security headers and cookies are those of a production site.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -42,9 +43,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_htmx",
+    "axes",
     "governance",
     "stakeholders",
     "projects",
+    # The security log's signal receivers and the User admin that ends a deactivated user's
+    # sessions (config/apps.py, config/audit_log.py, config/admin.py).
+    "config.apps.SecurityConfig",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +64,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After auth, messages and htmx: it logs out, leaves a message, answers htmx with HX-Redirect.
+    "config.security.SessionLifetimeMiddleware",
+    "config.security.RefusedAccessMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,6 +116,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- auth and sessions ----------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: django-axes refuses a locked-out username and address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    # Local accounts stay, also when the organisation's identity provider is switched on.
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -115,10 +131,83 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# A signed-in session ends after this many minutes without a request, and this many hours
+# after login whatever happens (config/security.py: Django's cookie age alone restarts at
+# every save of the session).
+BB_SESSION_IDLE_MINUTES = env_int("BB_SESSION_IDLE_MINUTES", 30, minimum=1)
+BB_SESSION_MAX_HOURS = env_int("BB_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = BB_SESSION_MAX_HOURS * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# htmx sends the token from the page (hx-headers on <body>); no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Reverse proxies in front of the app that each append the address they saw to
+# X-Forwarded-For. 0: the header is ignored (a client could write anything in it).
+BB_TRUSTED_PROXY_COUNT = env_int("BB_TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# --- login throttling (django-axes) ---------------------------------------------------------
+AXES_FAILURE_LIMIT = env_int("BB_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BB_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+# Username and address together: one attacker cannot lock out a whole office behind one
+# address, nor lock a colleague out everywhere by guessing at their username.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout; tries during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "config.audit_log.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+# Logins are recorded in the security log (config/audit_log.py), not in a table without end.
+AXES_DISABLE_ACCESS_LOG = True
+
+# --- login through the organisation's identity provider (OpenID Connect) --------------------
+BB_OIDC_ENABLED = env_bool("BB_OIDC_ENABLED", False)
+if BB_OIDC_ENABLED:
+    _OIDC_SIGN_ALGORITHMS = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256"}
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID") or ""
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET") or ""
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT") or ""
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT") or ""
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT") or ""
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or None
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO") or "RS256"
+    if OIDC_RP_SIGN_ALGO not in _OIDC_SIGN_ALGORITHMS:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_SIGN_ALGO must be one of {', '.join(sorted(_OIDC_SIGN_ALGORITHMS))}, "
+            f"not {OIDC_RP_SIGN_ALGO!r}"
+        )
+    _oidc_endpoints = {
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    }
+    if OIDC_RP_SIGN_ALGO != "HS256":  # a public-key signature is checked against the JWKS
+        _oidc_endpoints["OIDC_OP_JWKS_ENDPOINT"] = OIDC_OP_JWKS_ENDPOINT or ""
+    _oidc_missing = [
+        name
+        for name, value in {
+            "OIDC_RP_CLIENT_ID": OIDC_RP_CLIENT_ID,
+            "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+            **_oidc_endpoints,
+        }.items()
+        if not value
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            "BB_OIDC_ENABLED is on, but these settings are missing: " + ", ".join(_oidc_missing)
+        )
+    for _name, _url in _oidc_endpoints.items():
+        if not _url.startswith("https://") and not (DEBUG and _url.startswith("http://")):
+            raise ImproperlyConfigured(f"{_name} must be an https:// address, not {_url!r}")
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+    AUTHENTICATION_BACKENDS.append("config.oidc.OrganisationOIDCBackend")
+    INSTALLED_APPS.append("mozilla_django_oidc")
 
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -191,11 +280,17 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SESSION_COOKIE_SECURE = True
     # HSTS preload is a one-way commitment for the whole parent domain (e.g. a
     # municipality's gemeente.nl): that is the organisation's decision, not the app's.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # A __Host- cookie is bound to this one host: browsers take it only with Secure, Path=/
+    # and no Domain, so no sibling site under the same domain can set or overwrite it.
+    if env_bool("DJANGO_COOKIE_HOST_PREFIX", True):
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -239,5 +334,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Who signed in, failed, was locked out or refused: one JSON object a line, always on.
+        "binnenbuiten.security": {"level": "INFO"},
+    },
 }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,3 +16,7 @@ urlpatterns = [
     path("stakeholders/", include("stakeholders.urls")),
     path("", include("projects.urls")),
 ]
+
+if settings.BB_OIDC_ENABLED:
+    # Login through the organisation's identity provider (config/oidc.py).
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
