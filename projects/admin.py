@@ -10,30 +10,43 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Field, Q, QuerySet
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance import admin as governance_admin
 from governance.models import Meeting, MeetingCalendar, Procedure, Role
 from projects.models import (
+    Agreement,
     DepartmentInvolvement,
+    FollowUp,
     FrictionPoint,
     FrictionUpdate,
+    Interaction,
+    InteractionParticipant,
     Milestone,
     ProcedureStep,
     Project,
     StakeholderInvolvement,
 )
+from projects.services.partners import contact_erase, contact_export, stakeholder_merge
 from projects.services.rescan import (
     rescan_enqueue,
     rescan_enqueue_for_meeting_calendar,
     rescan_enqueue_for_procedure,
 )
+from stakeholders import admin as stakeholders_admin
+from stakeholders.models import Contact, Stakeholder
 
 COMMISSIONER_ERROR = _(
     "Kies een bureauhoofd: alleen gebruikers in de groep Bureauhoofd kunnen opdrachtgever "
@@ -485,6 +498,276 @@ for _model, _admin_class in (
     (Procedure, RescanProcedureAdmin),
     (MeetingCalendar, RescanMeetingCalendarAdmin),
     (Meeting, RescanMeetingAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)
+
+
+# --- partners: contact moments, agreements, merging parties, contact persons' privacy ------------
+# stakeholders is a leaf and cannot import projects, so the admin of parties and contact
+# persons is extended here (the same way as the governance admins above).
+
+
+class InteractionParticipantInline(admin.TabularInline):
+    model = InteractionParticipant
+    fields = ("contact", "staff", "erased_at")
+    readonly_fields = ("erased_at",)
+    autocomplete_fields = ("contact", "staff")
+    extra = 0
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    fields = ("description", "owner", "due_date", "is_done", "done_at")
+    autocomplete_fields = ("owner",)
+    extra = 0
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "stakeholder", "project", "author")
+    list_filter = ("kind", "stakeholder__kind")
+    list_select_related = ("stakeholder", "project", "author")
+    search_fields = ("summary", "stakeholder__name", "project__title")
+    autocomplete_fields = ("project", "stakeholder", "author")
+    readonly_fields = ("created_at",)
+    date_hierarchy = "date"
+    inlines = (InteractionParticipantInline, FollowUpInline)
+    show_full_result_count = False
+
+
+@admin.register(InteractionParticipant)
+class InteractionParticipantAdmin(admin.ModelAdmin):
+    list_display = ("interaction", "contact", "staff", "erased_at")
+    list_filter = ("erased_at",)
+    list_select_related = ("interaction__stakeholder", "contact__stakeholder", "staff")
+    search_fields = ("contact__name", "staff__username", "staff__last_name")
+    autocomplete_fields = ("interaction", "contact", "staff")
+    readonly_fields = ("erased_at",)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ("description", "owner", "due_date", "is_done", "interaction")
+    list_filter = ("is_done",)
+    list_select_related = ("owner", "interaction__stakeholder")
+    search_fields = ("description", "owner__username", "owner__last_name")
+    autocomplete_fields = ("interaction", "owner")
+    date_hierarchy = "due_date"
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ("title", "stakeholder", "project", "owed_by", "due_date", "status", "milestone")
+    list_filter = ("status", "owed_by")
+    list_select_related = ("stakeholder", "project", "milestone")
+    search_fields = ("title", "description", "stakeholder__name", "project__title")
+    autocomplete_fields = ("project", "stakeholder", "milestone", "author")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "due_date"
+
+
+MERGE_TEMPLATE = "projects/partners/admin_merge.html"
+ERASE_TEMPLATE = "projects/partners/admin_contact_erase.html"
+
+
+class PartnerContactInline(stakeholders_admin.ContactInline):
+    # Removing a person goes through "Persoonsgegevens wissen", which keeps the contact
+    # moments intact and scrubs the name from the history.
+    can_delete = False
+
+
+class PartnerStakeholderAdmin(stakeholders_admin.StakeholderAdmin):
+    """Parties, with "merge two parties" (an action, and a page the party page links to)."""
+
+    inlines = (PartnerContactInline,)
+    actions = ("merge_two",)
+
+    def get_urls(self) -> list:
+        info = (self.opts.app_label, self.opts.model_name)
+        return [
+            path(
+                "merge/",
+                self.admin_site.admin_view(self.merge_view),
+                name="{}_{}_merge".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _may_merge(self, request: HttpRequest) -> bool:
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description=_("Twee partijen samenvoegen"))
+    def merge_two(self, request: HttpRequest, queryset: QuerySet[Stakeholder]) -> Any:
+        pks = sorted(queryset.values_list("pk", flat=True))
+        if len(pks) != 2:
+            self.message_user(
+                request, gettext("Kies precies twee partijen om samen te voegen."), messages.WARNING
+            )
+            return None
+        url = reverse("admin:stakeholders_stakeholder_merge")
+        return HttpResponseRedirect(f"{url}?keep={pks[0]}&remove={pks[1]}")
+
+    def merge_view(self, request: HttpRequest) -> HttpResponse:
+        """Choose which of two parties stays, see what moves, and merge (POST)."""
+        if not self._may_merge(request):
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        try:
+            first = int(source.get("keep", ""))
+            second = int(source.get("remove", ""))
+        except ValueError:
+            first = second = 0
+        parties = {
+            party.pk: party
+            for party in Stakeholder.objects.filter(pk__in=[first, second]).annotate(
+                num_involvements=Count("involvements", distinct=True),
+                num_contacts=Count("contacts", distinct=True),
+                num_interactions=Count("interactions", distinct=True),
+                num_agreements=Count("agreements", distinct=True),
+            )
+        }
+        if first == second or len(parties) != 2:
+            self.message_user(
+                request, gettext("Kies twee bestaande, verschillende partijen."), messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:stakeholders_stakeholder_changelist"))
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            keep, remove = parties[first], parties[second]
+            try:
+                result = stakeholder_merge(keep=keep, remove=remove, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("“%(remove)s” is samengevoegd met “%(keep)s”.")
+                    % {"remove": remove.name, "keep": result.keep.name},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:stakeholders_stakeholder_change", args=[result.keep.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Partijen samenvoegen"),
+            "keep": parties[first],
+            "remove": parties[second],
+        }
+        return TemplateResponse(request, MERGE_TEMPLATE, context)
+
+
+class PartnerContactAdmin(stakeholders_admin.ContactAdmin):
+    """Contact persons, with a person's rights: export everything stored about them
+    (JSON) and erase them (contact moments keep a "verwijderde persoon")."""
+
+    actions = ("export_data", "erase_data")
+    change_form_template = "projects/partners/admin_contact_change_form.html"
+
+    def get_actions(
+        self,
+        request: HttpRequest,
+        action_location: admin.ActionLocation = admin.ActionLocation.CHANGE_LIST,
+    ) -> dict:
+        actions = super().get_actions(request, action_location=action_location)
+        # A plain delete would skip the erasure's bookkeeping: offer "wissen" instead.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_urls(self) -> list:
+        info = (self.opts.app_label, self.opts.model_name)
+        return [
+            path(
+                "<int:pk>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="{}_{}_export".format(*info),
+            ),
+            path(
+                "<int:pk>/erase/",
+                self.admin_site.admin_view(self.erase_view),
+                name="{}_{}_erase".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def delete_model(self, request: HttpRequest, obj: Contact) -> None:
+        contact_erase(contact=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        for contact in queryset:
+            contact_erase(contact=contact, actor=request.user)
+
+    def _export_response(self, request: HttpRequest, contacts: list[Contact]) -> JsonResponse:
+        exports = [contact_export(contact=contact, actor=request.user) for contact in contacts]
+        data = exports[0] if len(exports) == 1 else {"contacts": exports}
+        name = f"contactpersoon-{contacts[0].pk}" if len(contacts) == 1 else "contactpersonen"
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+
+    @admin.action(description=_("Gegevens exporteren (JSON, inzageverzoek)"), permissions=["view"])
+    def export_data(self, request: HttpRequest, queryset: QuerySet[Contact]) -> JsonResponse:
+        return self._export_response(request, list(queryset.select_related("stakeholder")))
+
+    @admin.action(description=_("Persoonsgegevens wissen"), permissions=["delete"])
+    def erase_data(self, request: HttpRequest, queryset: QuerySet[Contact]) -> Any:
+        contacts = list(queryset.select_related("stakeholder"))
+        if request.POST.get("post") == "yes":
+            for contact in contacts:
+                contact_erase(contact=contact, actor=request.user)
+            self.message_user(
+                request,
+                gettext("De gegevens van %(count)s contactpersoon/-personen zijn gewist.")
+                % {"count": len(contacts)},
+                messages.SUCCESS,
+            )
+            return None
+        return self._erase_confirmation(request, contacts, action="erase_data")
+
+    def _erase_confirmation(
+        self, request: HttpRequest, contacts: list[Contact], *, action: str = ""
+    ) -> TemplateResponse:
+        counts = dict(
+            InteractionParticipant.objects.filter(contact__in=contacts)
+            .values_list("contact")
+            .annotate(total=Count("pk"))
+        )
+        for contact in contacts:
+            contact.num_interactions = counts.get(contact.pk, 0)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Persoonsgegevens wissen"),
+            "contacts": contacts,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, ERASE_TEMPLATE, context)
+
+    def export_view(self, request: HttpRequest, pk: int) -> JsonResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        contact = get_object_or_404(Contact.objects.select_related("stakeholder"), pk=pk)
+        return self._export_response(request, [contact])
+
+    def erase_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        contact = get_object_or_404(Contact.objects.select_related("stakeholder"), pk=pk)
+        if request.method == "POST" and request.POST.get("post") == "yes":
+            party = contact.stakeholder
+            contact_erase(contact=contact, actor=request.user)
+            self.message_user(
+                request, gettext("De gegevens van de contactpersoon zijn gewist."), messages.SUCCESS
+            )
+            return HttpResponseRedirect(reverse("stakeholders:detail", args=[party.pk]))
+        return self._erase_confirmation(request, [contact])
+
+
+for _model, _admin_class in (
+    (Stakeholder, PartnerStakeholderAdmin),
+    (Contact, PartnerContactAdmin),
 ):
     admin.site.unregister(_model)
     admin.site.register(_model, _admin_class)

@@ -420,6 +420,34 @@ class FrictionPoint(models.Model):
         indexes = [
             models.Index(fields=["project", "status"], name="friction_project_status"),
             models.Index(fields=["status", "-severity"], name="friction_status_severity"),
+            # The commissioning dashboard and the inbox (projects/selectors_dashboard.py):
+            # a project's open points by severity and age (health, counts, the open list).
+            models.Index(
+                fields=["project", "-severity", "created_at"],
+                condition=Q(status__in=["open", "in_behandeling"], archived_at__isnull=True),
+                name="friction_open_by_project",
+            ),
+            # Support requests waiting for an answer, longest waiting first.
+            models.Index(
+                fields=["project", "support_requested_at"],
+                condition=Q(status__in=["open", "in_behandeling"], support_answered_at__isnull=True)
+                & ~Q(support_asked=""),
+                name="friction_support_pending",
+            ),
+            # Open automatic flags by slack: the milestones at risk.
+            models.Index(
+                fields=["project", "slack_days"],
+                condition=Q(source="automatisch", status__in=["open", "in_behandeling"]),
+                name="friction_open_flags",
+            ),
+            # The latest change to any point: the version in the insight page's cache key.
+            models.Index(fields=["updated_at"], name="friction_updated_at"),
+            # Lessons learned, the most recent first.
+            models.Index(
+                fields=["-closed_at"],
+                condition=Q(status="gesloten") & ~Q(lesson_learned=""),
+                name="friction_lessons",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -471,7 +499,244 @@ class FrictionUpdate(models.Model):
         verbose_name = _("knelpuntupdate")
         verbose_name_plural = _("knelpuntupdates")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["friction_point", "created_at"], name="update_fp_time")]
+        indexes = [
+            models.Index(fields=["friction_point", "created_at"], name="update_fp_time"),
+            # Recent activity on the dashboard: the newest entries first, across points.
+            models.Index(fields=["-created_at"], name="update_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+# --- partners: contact moments, follow-ups and agreements with external parties -------------
+# Contact persons live in the ``stakeholders`` leaf; what ties them to a project lives here.
+
+
+class Interaction(models.Model):
+    """A contact moment with an external party: on a project, or with the party as such
+    (``project`` empty, e.g. a get-acquainted meeting)."""
+
+    class Kind(models.TextChoices):
+        MEETING = "overleg", _("Overleg")
+        PHONE = "telefoon", _("Telefoongesprek")
+        EMAIL = "email", _("E-mail")
+        SITE_VISIT = "werkbezoek", _("Werkbezoek")
+        PUBLIC_MEETING = "bijeenkomst", _("Publieke bijeenkomst")
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        verbose_name=_("project"),
+    )
+    stakeholder = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.PROTECT,
+        related_name="interactions",
+        verbose_name=_("externe partij"),
+    )
+    date = models.DateField(_("datum"))
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    summary = models.TextField(_("samenvatting"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logged_interactions",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contactmoment")
+        verbose_name_plural = _("contactmomenten")
+        ordering = ["-date", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="interaction_summary_required"),
+        ]
+        indexes = [
+            models.Index(fields=["stakeholder", "-date"], name="interaction_party_date"),
+            models.Index(fields=["project", "-date"], name="interaction_project_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.stakeholder} ({self.date:%d-%m-%Y})"
+
+
+class InteractionParticipant(models.Model):
+    """Who took part: a contact person of the party or a member of staff. A contact whose
+    data was erased leaves the row behind with neither (shown as "verwijderde persoon")."""
+
+    interaction = models.ForeignKey(
+        Interaction,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("contactmoment"),
+    )
+    contact = models.ForeignKey(
+        "stakeholders.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interaction_participations",
+        verbose_name=_("contactpersoon"),
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interaction_participations",
+        verbose_name=_("medewerker"),
+    )
+    erased_at = models.DateTimeField(_("persoonsgegevens gewist op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deelnemer")
+        verbose_name_plural = _("deelnemers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact__isnull=True) | Q(staff__isnull=True),
+                name="participant_contact_or_staff",
+            ),
+            models.UniqueConstraint(
+                fields=["interaction", "contact"],
+                condition=Q(contact__isnull=False),
+                name="participant_contact_once",
+            ),
+            models.UniqueConstraint(
+                fields=["interaction", "staff"],
+                condition=Q(staff__isnull=False),
+                name="participant_staff_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.contact_id is not None:
+            return self.contact.name
+        if self.staff_id is not None:
+            return self.staff.get_full_name() or self.staff.get_username()
+        return str(_("Verwijderde persoon"))
+
+    @property
+    def is_contact(self) -> bool:
+        """A person of the party (also after erasure), not a member of staff."""
+        return self.staff_id is None
+
+
+class FollowUp(models.Model):
+    """An action agreed in a contact moment, for one member of staff, by a date."""
+
+    interaction = models.ForeignKey(
+        Interaction,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        verbose_name=_("contactmoment"),
+    )
+    description = models.CharField(_("vervolgactie"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("eigenaar"),
+    )
+    due_date = models.DateField(_("uiterlijk"))
+    is_done = models.BooleanField(_("gedaan"), default=False)
+    done_at = models.DateTimeField(_("gedaan op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vervolgactie")
+        verbose_name_plural = _("vervolgacties")
+        ordering = ["is_done", "due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description=""), name="follow_up_description_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_done=False) | Q(done_at__isnull=False),
+                name="follow_up_done_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "is_done", "due_date"], name="follow_up_owner")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Agreement(models.Model):
+    """An afspraak with a partner: what was promised, by whom, by when."""
+
+    class OwedBy(models.TextChoices):
+        US = "gemeente", _("De gemeente")
+        PARTY = "partij", _("De partij")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        FULFILLED = "nagekomen", _("Nagekomen")
+        LAPSED = "vervallen", _("Vervallen")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("project")
+    )
+    stakeholder = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("externe partij"),
+    )
+    title = models.CharField(_("wat is er afgesproken"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+    owed_by = models.CharField(
+        _("wie moet het nakomen"), max_length=10, choices=OwedBy.choices, default=OwedBy.US
+    )
+    due_date = models.DateField(_("uiterlijk op"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    milestone = models.OneToOneField(
+        Milestone,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreement",
+        verbose_name=_("mijlpaal"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recorded_agreements",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="agreement_title_required"),
+            models.CheckConstraint(
+                condition=Q(milestone__isnull=True) | Q(owed_by="gemeente"),
+                name="agreement_milestone_only_when_we_owe",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="agreement_status_due"),
+            models.Index(fields=["project", "status"], name="agreement_project_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def may_become_milestone(self) -> bool:
+        """Only what we owe, still open, becomes a milestone the friction engine watches."""
+        return self.owed_by == self.OwedBy.US and self.status == self.Status.OPEN

@@ -6,6 +6,8 @@
 - Leader, commissioner, heads of involved departments and Beheerders may log friction
   and comment ("contribute").
 - Only leader, commissioner and Beheerders edit the project itself.
+- A support request is answered by the project's commissioner or a Beheerder; the heads
+  of the departments a friction point is about respond to it as thinking partners.
 
 Views fetch every project and friction point through ``get_project_for_user`` and
 ``get_friction_point_for_user`` so no view can forget a rule.
@@ -20,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from governance.models import Role
+from governance.models import Procedure, Role
 from projects.models import DepartmentInvolvement, FrictionPoint, Project, ProjectQuerySet
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -37,11 +39,9 @@ def is_administrator(user: AnyUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_bb_is_administrator", None)
-    if cached is None:
-        cached = user.groups.filter(name=Role.ADMINISTRATOR).exists()
-        user._bb_is_administrator = cached
-    return cached
+    # Through the roles cache, so one query per request answers every role question
+    # (the main menu asks for the roles on every page).
+    return has_role(user, Role.ADMINISTRATOR)
 
 
 def has_role(user: AnyUser, role: Role) -> bool:
@@ -144,3 +144,37 @@ def get_friction_point_for_user(
         raise PermissionDenied
     point.project = project
     return point
+
+
+# --- the commissioning dashboard and the department inbox ----------------------------------
+
+
+def can_answer_support(user: AnyUser, project: Project) -> bool:
+    """A support request is answered by the project's one commissioner, or a Beheerder."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return project.commissioner_id == user.pk or is_administrator(user)
+
+
+def can_think_along(user: AnyUser, point: FrictionPoint) -> bool:
+    """The head of a department named on the point, or of the department that owns its
+    procedure, responds as a thinking partner (also when that department is not involved
+    in the project; seeing the project is checked by ``get_friction_point_for_user``)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if point.procedure_id is not None and point.procedure.department.head_id == user.pk:
+        return True
+    return point.departments.filter(head=user).exists()
+
+
+def can_edit_procedure_purpose(user: AnyUser, procedure: Procedure) -> bool:
+    """A Beheerder, or the head of the procedure's own department when their role may
+    change procedures (the Afdelingshoofd group has ``change_procedure``)."""
+    if is_administrator(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.is_active
+        and procedure.department.head_id == user.pk
+        and user.has_perm("governance.change_procedure")
+    )

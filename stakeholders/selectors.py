@@ -1,15 +1,22 @@
 """Reads for the register of external parties.
 
-A leaf app: it never imports ``projects``. Where a page shows projects it follows the
-reverse relations (``stakeholder.involvements``, ``involvement.project``) by name only.
+A leaf app: it never imports ``projects``. What the list and the party's page show about
+projects (counts, last contact, sections) comes in through ``stakeholders.extensions``.
+Contact details follow the reverse relations (``stakeholder.involvements``,
+``involvement.project``) by name only.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+from enum import StrEnum
 
-from stakeholders.models import Stakeholder
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import F, Q, QuerySet
+
+from stakeholders import extensions
+from stakeholders.models import Contact, Stakeholder
+from stakeholders.similarity import similar_stakeholders
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -18,6 +25,27 @@ ADMINISTRATOR_GROUP = "Beheerder"
 AUTHOR_GROUPS = ("Projectleider", "Bureauhoofd", ADMINISTRATOR_GROUP)
 SEARCH_MIN_LENGTH = 2
 SEARCH_LIMIT = 10
+SIMILAR_LIMIT = 5
+# "Recent contact" on the list: within this many days.
+RECENT_CONTACT_DAYS = 91
+
+
+class ProjectsFilter(StrEnum):
+    ANY = "any"
+    MINE = "mine"
+    NONE = "none"
+
+
+class ContactFilter(StrEnum):
+    RECENT = "recent"
+    STALE = "stale"
+    NEVER = "never"
+
+
+class Sort(StrEnum):
+    NAME = "name"
+    RECENT = "recent"
+    PROJECTS = "projects"
 
 
 def _groups(user: AnyUser) -> set[str]:
@@ -47,70 +75,105 @@ def may_add_stakeholders(user: AnyUser) -> bool:
     )
 
 
-def _visible_projects(user: AnyUser, prefix: str) -> Q:
-    """Which projects this page may mention: not confidential, or the user leads or
-    commissions it. A simplification of ``projects.permissions`` (which this leaf app may
-    not import): heads of involved departments do not see confidential projects here."""
-    return (
-        Q(**{f"{prefix}project__is_confidential": False})
-        | Q(**{f"{prefix}project__leader": user})
-        | Q(**{f"{prefix}project__commissioner": user})
-    )
-
-
-def stakeholder_list(*, user: AnyUser, text: str = "", kind: str = "") -> QuerySet[Stakeholder]:
-    """Parties by name with the number of projects the user may see them in."""
-    visible = Q() if is_administrator(user) else _visible_projects(user, "involvements__")
-    queryset = Stakeholder.objects.annotate(project_count=Count("involvements", filter=visible))
+def stakeholder_list(
+    *,
+    user: AnyUser,
+    today: dt.date,
+    text: str = "",
+    kind: str = "",
+    projects: str = "",
+    contact: str = "",
+    sort: str = "",
+) -> QuerySet[Stakeholder]:
+    """Parties with ``project_count``, ``my_project_count`` and ``last_contact`` as this
+    user may see them (see ``stakeholders.extensions``), searched, filtered and sorted."""
+    queryset = extensions.annotate_party_list(Stakeholder.objects.all(), user)
     text = text.strip()
     if text:
         queryset = queryset.filter(Q(name__icontains=text) | Q(description__icontains=text))
     if kind:
         queryset = queryset.filter(kind=kind)
+    if projects == ProjectsFilter.ANY:
+        queryset = queryset.filter(project_count__gt=0)
+    elif projects == ProjectsFilter.MINE:
+        queryset = queryset.filter(my_project_count__gt=0)
+    elif projects == ProjectsFilter.NONE:
+        queryset = queryset.filter(project_count=0)
+    since = today - dt.timedelta(days=RECENT_CONTACT_DAYS)
+    if contact == ContactFilter.RECENT:
+        queryset = queryset.filter(last_contact__gte=since)
+    elif contact == ContactFilter.STALE:
+        queryset = queryset.filter(Q(last_contact__lt=since) | Q(last_contact__isnull=True))
+    elif contact == ContactFilter.NEVER:
+        queryset = queryset.filter(last_contact__isnull=True)
+    if sort == Sort.RECENT:
+        return queryset.order_by(F("last_contact").desc(nulls_last=True), "name", "pk")
+    if sort == Sort.PROJECTS:
+        return queryset.order_by("-project_count", "name", "pk")
     return queryset.order_by("name", "pk")
 
 
 def stakeholder_search(text: str) -> list[Stakeholder]:
-    """Up to ten parties whose name contains ``text``; none below two characters."""
-    text = text.strip()
+    """Up to ten parties whose name contains ``text``, then up to five whose name merely
+    resembles it (``similar`` set on those); none below two characters."""
+    text = " ".join(text.split())
     if len(text) < SEARCH_MIN_LENGTH:
         return []
-    return list(
+    matches = list(
         Stakeholder.objects.filter(name__icontains=text)
         .only("pk", "name", "kind")
         .order_by("name", "pk")[:SEARCH_LIMIT]
     )
+    for party in matches:
+        party.similar = False
+    found = {party.pk for party in matches}
+    for party in similar_stakeholders(text, exclude=found, limit=SIMILAR_LIMIT):
+        party.similar = True
+        matches.append(party)
+    return matches
 
 
 def stakeholder_by_name(name: str) -> Stakeholder | None:
     """The party with this name, ignoring case and surrounding spaces."""
-    return Stakeholder.objects.filter(name__iexact=name.strip()).first()
+    return Stakeholder.objects.filter(name__iexact=" ".join(name.split())).first()
 
 
 def stakeholder_detail_queryset() -> QuerySet[Stakeholder]:
     return Stakeholder.objects.prefetch_related("contacts")
 
 
-def stakeholder_projects(*, user: AnyUser, stakeholder: Stakeholder) -> QuerySet:
-    """The party's involvements in projects the user may see, with the project loaded."""
-    involvements = stakeholder.involvements.select_related("project").order_by(
-        "project__title", "pk"
+def _involved_staff(user: AnyUser, prefix: str = "") -> Q:
+    """Involvements of projects where the user is leader, commissioner or head of an
+    involved department (``prefix`` leads from the party to its involvements)."""
+    return (
+        Q(**{f"{prefix}project__leader": user})
+        | Q(**{f"{prefix}project__commissioner": user})
+        | Q(**{f"{prefix}project__department_involvements__department__head": user})
     )
-    if is_administrator(user):
-        return involvements
-    return involvements.filter(_visible_projects(user, ""))
 
 
 def may_see_contact_details(*, user: AnyUser, stakeholder: Stakeholder) -> bool:
-    """E-mail and phone of contact persons are for Beheerders and for staff who work with
-    the party: the leader, commissioner or a head of an involved department of one of its
-    projects."""
+    """Contact persons (name, role, e-mail, phone) are for Beheerders and for staff who
+    work with the party: the leader, commissioner or a head of an involved department of
+    one of its projects. Others only see that contact persons exist."""
     if is_administrator(user):
         return True
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return False
-    return stakeholder.involvements.filter(
-        Q(project__leader=user)
-        | Q(project__commissioner=user)
-        | Q(project__department_involvements__department__head=user)
-    ).exists()
+    return stakeholder.involvements.filter(_involved_staff(user)).exists()
+
+
+def stakeholders_with_visible_contacts(user: AnyUser) -> QuerySet[Stakeholder] | None:
+    """The parties whose contact persons this user may see (the rule of
+    ``may_see_contact_details``) as a queryset of ids, or None for every party."""
+    if is_administrator(user):
+        return None
+    if not user.is_authenticated or not user.is_active:
+        return Stakeholder.objects.none().values("pk")
+    return (
+        Stakeholder.objects.filter(_involved_staff(user, "involvements__")).values("pk").distinct()
+    )
+
+
+def contacts_of(stakeholder: Stakeholder) -> QuerySet[Contact]:
+    return stakeholder.contacts.order_by("name", "pk")

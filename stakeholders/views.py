@@ -1,5 +1,10 @@
-"""The register of external parties: list, a party's page, search-as-you-type and adding a
-party while registering a project."""
+"""The register of external parties: list, a party's page, its contact persons,
+search-as-you-type and adding a party (with look-alike names offered first).
+
+The party's page shows what this leaf app owns (the party and its contact persons); the
+sections about projects, contact moments, agreements and friction are added by the app
+that owns them through ``stakeholders.extensions``.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
-from stakeholders import selectors
-from stakeholders.forms import StakeholderCreateForm, StakeholderFilterForm
-from stakeholders.models import Stakeholder
-from stakeholders.services import stakeholder_create
+from stakeholders import extensions, selectors
+from stakeholders.forms import ContactForm, StakeholderCreateForm, StakeholderFilterForm
+from stakeholders.models import Contact, Stakeholder
+from stakeholders.services import contact_create, contact_update, stakeholder_create
+from stakeholders.similarity import similar_stakeholders
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -27,6 +36,8 @@ class HtmxHttpRequest(HttpRequest):
 
 
 PAGE_SIZE = 25
+DETAIL_TEMPLATE = "stakeholders/stakeholder_detail.html"
+CONTACT_TEMPLATE = "stakeholders/contact_form.html"
 # Element ids the search and create fragments point back to (a select in the project form).
 _ELEMENT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 
@@ -46,7 +57,13 @@ def stakeholder_list(request: HtmxHttpRequest) -> HttpResponse:
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     queryset = selectors.stakeholder_list(
-        user=request.user, text=data.get("q", ""), kind=data.get("kind", "")
+        user=request.user,
+        today=timezone.localdate(),
+        text=data.get("q", ""),
+        kind=data.get("kind", ""),
+        projects=data.get("projects", ""),
+        contact=data.get("contact", ""),
+        sort=data.get("sort", ""),
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -61,27 +78,117 @@ def stakeholder_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _party(pk: int) -> Stakeholder:
+    return get_object_or_404(selectors.stakeholder_detail_queryset(), pk=pk)
+
+
 @require_GET
 @login_required
 def stakeholder_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    stakeholder = get_object_or_404(selectors.stakeholder_detail_queryset(), pk=pk)
+    stakeholder = _party(pk)
+    contacts = list(stakeholder.contacts.all())
+    show_details = selectors.may_see_contact_details(user=request.user, stakeholder=stakeholder)
+    party_page = extensions.PartyPage(
+        stakeholder=stakeholder, contacts=contacts, show_contact_details=show_details
+    )
     context = {
         "stakeholder": stakeholder,
-        "contacts": stakeholder.contacts.all(),
-        "show_contact_details": selectors.may_see_contact_details(
-            user=request.user, stakeholder=stakeholder
-        ),
-        "involvements": selectors.stakeholder_projects(user=request.user, stakeholder=stakeholder),
+        "contacts": contacts if show_details else [],
+        "contact_count": len(contacts),
+        "show_contact_details": show_details,
+        "contact_form": ContactForm() if show_details else None,
+        "is_administrator": selectors.is_administrator(request.user),
+        "sections": extensions.render_party_sections(request, party_page),
     }
-    return render(request, "stakeholders/stakeholder_detail.html", context)
+    return render(request, DETAIL_TEMPLATE, context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Add a contact person, for staff who work with the party and Beheerders: inline on
+    the party's page (htmx: a new row), or as a small page of its own without JavaScript."""
+    stakeholder = _party(pk)
+    if not selectors.may_see_contact_details(user=request.user, stakeholder=stakeholder):
+        raise PermissionDenied
+    form = ContactForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            contact = contact_create(stakeholder=stakeholder, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if _is_partial(request):
+                context = {
+                    "stakeholder": stakeholder,
+                    "contact": contact,
+                    "contact_form": ContactForm(),
+                    "show_contact_details": True,
+                    "is_administrator": selectors.is_administrator(request.user),
+                }
+                return render(request, DETAIL_TEMPLATE + "#contact_added", context)
+            messages.success(
+                request, _("Contactpersoon %(name)s is toegevoegd.") % {"name": contact.name}
+            )
+            return redirect(f"{_detail_url(stakeholder)}#contactpersonen")
+    context = {"stakeholder": stakeholder, "contact_form": form, "contact": None}
+    if _is_partial(request) and form.is_bound:
+        response = render(request, DETAIL_TEMPLATE + "#contact_form", context)
+        return retarget(reswap(response, "outerHTML"), "#contact-form")
+    return render(request, CONTACT_TEMPLATE, context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def contact_edit(request: HtmxHttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    stakeholder = _party(pk)
+    if not selectors.may_see_contact_details(user=request.user, stakeholder=stakeholder):
+        raise PermissionDenied
+    contact = get_object_or_404(Contact, pk=contact_pk, stakeholder=stakeholder)
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        instance=Contact(
+            stakeholder=stakeholder,
+            name=contact.name,
+            role=contact.role,
+            email=contact.email,
+            phone=contact.phone,
+        ),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            contact_update(contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Contactpersoon %(name)s is bijgewerkt.") % {"name": contact.name}
+            )
+            return redirect(f"{_detail_url(stakeholder)}#contactpersonen")
+    context = {"stakeholder": stakeholder, "contact_form": form, "contact": contact}
+    return render(request, CONTACT_TEMPLATE, context)
+
+
+def _detail_url(stakeholder: Stakeholder) -> str:
+    return reverse("stakeholders:detail", args=[stakeholder.pk])
+
+
+def _add_errors(form: ContactForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_GET
 @login_required
 def stakeholder_search(request: HtmxHttpRequest) -> HttpResponse:
     """Matches for a search box as you type: a short list to choose from (htmx), or a
-    small page of links without JavaScript."""
-    text = request.GET.get("q", "").strip()[:200]
+    small page of links without JavaScript. Names that merely resemble the text (typos,
+    accents, "B.V.") follow the names that contain it. ``name`` is accepted for ``q``
+    so the name box of the create page can ask too."""
+    text = (request.GET.get("q") or request.GET.get("name") or "").strip()[:200]
     context = {
         "text": text,
         "matches": selectors.stakeholder_search(text),
@@ -109,7 +216,9 @@ def _safe_next(request: HttpRequest) -> str:
 def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
     """Add a party by name and kind. From the project form (htmx) the answer is a fragment
     that picks the new party in the partner row; a duplicate name is refused beside the
-    field, offering the existing party. Without JavaScript it is a small page of its own."""
+    field, offering the existing party, and a look-alike name offers the parties it
+    resembles until the person confirms it is another party. Without JavaScript it is a
+    small page of its own."""
     if not selectors.may_add_stakeholders(request.user):
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
@@ -124,11 +233,15 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             created = stakeholder_create(
-                name=form.cleaned_data["name"], kind=form.cleaned_data["kind"]
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                allow_similar=form.cleaned_data["confirm"],
             )
         except ValidationError as error:
             form.add_error(None, error)
-            form.existing = selectors.stakeholder_by_name(form.data.get("name", ""))
+            name = form.data.get("name", "")
+            form.existing = selectors.stakeholder_by_name(name)
+            form.similar = similar_stakeholders(name)
     context["form"] = form
     template = "stakeholders/stakeholder_create.html"
     if created is not None:

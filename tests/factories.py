@@ -21,9 +21,13 @@ from governance.models import (
     Sector,
 )
 from projects.models import (
+    Agreement,
     DepartmentInvolvement,
+    FollowUp,
     FrictionPoint,
     FrictionUpdate,
+    Interaction,
+    InteractionParticipant,
     Milestone,
     ProcedureStep,
     Project,
@@ -274,3 +278,94 @@ class FrictionUpdateFactory(factory.django.DjangoModelFactory):
     author = factory.SelfAttribute("friction_point.project.leader")
     kind = FrictionUpdate.Kind.COMMENT
     text = "Ik heb het gesprek met juridische zaken gevoerd."
+
+
+# --- partners: contact moments, follow-ups, agreements --------------------------------------
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    """A contact moment on a project with one of its parties (the involvement is made
+    too); ``party_level=True`` for one with the party as such."""
+
+    class Meta:
+        model = Interaction
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
+    kind = Interaction.Kind.MEETING
+    summary = "Besproken hoe de planning van de partner en die van het college passen."
+    author = factory.LazyAttribute(lambda i: i.project.leader if i.project else None)
+
+    class Params:
+        party_level = factory.Trait(project=None, author=factory.SubFactory(LeaderFactory))
+
+    @factory.post_generation
+    def involved(self, create: bool, extracted, **kwargs) -> None:
+        if create and self.project_id and extracted is not False:
+            StakeholderInvolvement.objects.get_or_create(
+                project=self.project, stakeholder=self.stakeholder
+            )
+
+    @factory.post_generation
+    def contacts(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            InteractionParticipant.objects.bulk_create(
+                InteractionParticipant(interaction=self, contact=contact) for contact in extracted
+            )
+
+
+class InteractionParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InteractionParticipant
+
+    interaction = factory.SubFactory(InteractionFactory)
+    contact = factory.SubFactory(
+        ContactFactory, stakeholder=factory.SelfAttribute("..interaction.stakeholder")
+    )
+    staff = None
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    interaction = factory.SubFactory(InteractionFactory)
+    description = "Conceptovereenkomst naar de partner sturen"
+    owner = factory.LazyAttribute(
+        lambda f: f.interaction.project.leader if f.interaction.project else LeaderFactory()
+    )
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
+
+    class Params:
+        done = factory.Trait(is_done=True, done_at=factory.LazyFunction(timezone.now))
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """An open agreement we owe, due in a month, with a party involved in the project."""
+
+    class Meta:
+        model = Agreement
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    title = factory.Sequence(lambda n: f"Vergunning aanvragen {n}")
+    owed_by = Agreement.OwedBy.US
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    status = Agreement.Status.OPEN
+    author = factory.SelfAttribute("project.leader")
+
+    class Params:
+        overdue = factory.Trait(
+            due_date=factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+        )
+        theirs = factory.Trait(owed_by=Agreement.OwedBy.PARTY)
+
+    @factory.post_generation
+    def involved(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted is not False:
+            StakeholderInvolvement.objects.get_or_create(
+                project=self.project, stakeholder=self.stakeholder
+            )

@@ -10,9 +10,13 @@ from governance.models import ClosedDay, Department, Meeting, MeetingCalendar, P
 from projects.demo.organisation import DEMO_ACCOUNTS, DEMO_USER_PREFIX
 from projects.demo.writer import BATCH_SIZE
 from projects.models import (
+    Agreement,
     DepartmentInvolvement,
+    FollowUp,
     FrictionPoint,
     FrictionUpdate,
+    Interaction,
+    InteractionParticipant,
     Milestone,
     ProcedureStep,
     Project,
@@ -22,6 +26,10 @@ from stakeholders.models import Contact, Stakeholder
 
 # Leaves first: every table is empty before the tables it points to (PROTECT) are wiped.
 WIPE_ORDER: tuple[type[models.Model], ...] = (
+    FollowUp,
+    InteractionParticipant,
+    Interaction,
+    Agreement,
     FrictionUpdate,
     FrictionPoint.departments.through,
     FrictionPoint,

@@ -47,6 +47,7 @@ from projects.selectors import (
 )
 from projects.services import projects as services
 from projects.views.friction import friction_log_context
+from projects.views.partners import project_partners_context
 from stakeholders.models import Stakeholder
 
 
@@ -55,10 +56,9 @@ class HtmxHttpRequest(HttpRequest):
 
 
 PAGE_SIZE: Final = 25
-# Where a Bureauhoofd lands after logging in. Point this at the commissioning dashboard
-# once it exists, e.g. ("dashboard:index", "").
-COMMISSIONER_HOME: Final = ("projects:list", f"scope={Scope.COMMISSIONED.value}")
-DEPARTMENT_HEAD_HOME: Final = ("projects:list", f"scope={Scope.DEPARTMENTS.value}")
+# Where a Bureauhoofd and an Afdelingshoofd land after logging in.
+COMMISSIONER_HOME: Final = ("projects:dashboard", "")
+DEPARTMENT_HEAD_HOME: Final = ("projects:inbox", "")
 LEADER_HOME: Final = ("projects:list", f"scope={Scope.MINE.value}")
 ADMINISTRATOR_HOME: Final = ("admin:index", "")
 
@@ -117,10 +117,12 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
 def project_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, pk, queryset=project_detail_queryset())
     today = timezone.localdate()
+    permissions = project_permissions(request.user, project)
     context: dict[str, Any] = {
         **friction_log_context(request, project),
+        **project_partners_context(request, project, permissions),
         "project": project,
-        "can": project_permissions(request.user, project),
+        "can": permissions,
         "grid": power_interest_grid(project.stakeholder_involvements.all()),
         "schedule": milestone_schedule(milestones=project.milestones.all(), today=today),
         "today": today,

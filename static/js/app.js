@@ -197,3 +197,62 @@
     window.htmx.onLoad(enhance);
   }
 })();
+
+/* Reports for the board: a "print" button (shown only with JavaScript, data-bb-js-only). */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var button = target && target.closest ? target.closest("[data-bb-print]") : null;
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+})();
+
+/* Contact moments on a project page: show only the contact persons of the party chosen
+   (templates/projects/partners/_interactions.html). Without JavaScript all are shown and
+   the server refuses a contact of another party. */
+(function () {
+  "use strict";
+
+  function showContactsOf(select) {
+    var form = select.form;
+    if (!form) {
+      return;
+    }
+    form.querySelectorAll("[data-bb-contact-party]").forEach(function (group) {
+      var chosen = group.getAttribute("data-bb-contact-party") === select.value;
+      group.hidden = !chosen;
+      if (!chosen) {
+        group.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+          box.checked = false;
+        });
+      }
+    });
+  }
+
+  function enhance(root) {
+    if (!root || !root.querySelectorAll) {
+      return;
+    }
+    var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-bb-party-filter]"));
+    if (root.matches && root.matches("select[data-bb-party-filter]")) {
+      selects.push(root);
+    }
+    selects.forEach(showContactsOf);
+  }
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.matches && el.matches("select[data-bb-party-filter]")) {
+      showContactsOf(el);
+    }
+  });
+
+  if (window.htmx) {
+    window.htmx.onLoad(enhance);
+  }
+})();

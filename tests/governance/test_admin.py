@@ -18,13 +18,17 @@ from governance.models import Meeting, MeetingCalendar, Procedure
 from projects.models import FrictionPoint, Project
 from tests.factories import (
     AdministratorFactory,
+    AgreementFactory,
     ClosedDayFactory,
     CommissionerFactory,
     ContactFactory,
     DepartmentFactory,
     DepartmentInvolvementFactory,
+    FollowUpFactory,
     FrictionPointFactory,
     FrictionUpdateFactory,
+    InteractionFactory,
+    InteractionParticipantFactory,
     LeaderFactory,
     MeetingCalendarFactory,
     MeetingFactory,
@@ -58,6 +62,10 @@ FACTORIES: dict[str, Callable[..., Model]] = {
     "projects.procedurestep": ProcedureStepFactory,
     "projects.frictionpoint": FrictionPointFactory,
     "projects.frictionupdate": FrictionUpdateFactory,
+    "projects.interaction": InteractionFactory,
+    "projects.interactionparticipant": InteractionParticipantFactory,
+    "projects.followup": FollowUpFactory,
+    "projects.agreement": AgreementFactory,
 }
 MODELS = sorted(FACTORIES)
 

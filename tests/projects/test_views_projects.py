@@ -18,11 +18,15 @@ from projects.models import (
 )
 from tests.factories import (
     AdministratorFactory,
+    AgreementFactory,
     CommissionerFactory,
+    ContactFactory,
     DepartmentFactory,
     DepartmentHeadFactory,
     DepartmentInvolvementFactory,
+    FollowUpFactory,
     FrictionPointFactory,
+    InteractionFactory,
     LeaderFactory,
     MeetingCalendarFactory,
     MeetingFactory,
@@ -116,8 +120,8 @@ class TestHome:
         ("factory", "expected"),
         [
             (LeaderFactory, "/projects/?scope=mine"),
-            (CommissionerFactory, "/projects/?scope=commissioned"),
-            (DepartmentHeadFactory, "/projects/?scope=departments"),
+            (CommissionerFactory, "/dashboard/"),
+            (DepartmentHeadFactory, "/inbox/"),
             (AdministratorFactory, "/admin/"),
         ],
     )
@@ -501,10 +505,19 @@ class TestProjectDetail:
     def test_its_query_count_does_not_grow(self, client, django_assert_max_num_queries, size):
         project = filled_project(partners=size, departments=size, milestones=size, steps=size)
         FrictionPointFactory.create_batch(size, project=project)
+        for involvement in project.stakeholder_involvements.all():
+            contact = ContactFactory(stakeholder=involvement.stakeholder)
+            interaction = InteractionFactory(
+                project=project, stakeholder=involvement.stakeholder, contacts=[contact]
+            )
+            FollowUpFactory(interaction=interaction)
+            AgreementFactory(project=project, stakeholder=involvement.stakeholder)
         client.force_login(project.leader)
         # 10 for the page (session, user, Beheerder check, project and 4 prefetches, meetings
-        # and closed days for the schedule) and 6 for the friction log it includes.
-        with django_assert_max_num_queries(16):
+        # and closed days for the schedule), 6 for the friction log it includes and 5 for the
+        # partners' sections (contact moments with participants and follow-ups, agreements,
+        # the contact persons for the form).
+        with django_assert_max_num_queries(21):
             response = client.get(project.get_absolute_url())
         assert response.status_code == 200
         assert len(response.context["schedule"]) == size

@@ -1,0 +1,252 @@
+"""The commissioning dashboard (home of a Bureauhoofd) and answering support requests.
+
+A Bureauhoofd sees the projects they commission; a Beheerder sees every project and may
+narrow to one commissioner. Filters live in the URL (``DashboardFilter``); with htmx the
+filters and pagers swap only the dashboard's body, without JavaScript they load the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from governance.models import Role
+from projects.filters_dashboard import DashboardFilter
+from projects.models import FrictionPoint
+from projects.permissions import (
+    AnyUser,
+    can_answer_support,
+    get_friction_point_for_user,
+    has_role,
+    is_administrator,
+)
+from projects.selectors_dashboard import (
+    dashboard_friction,
+    dashboard_projects,
+    friction_by_severity_and_age,
+    friction_summary,
+    group_support,
+    health_summary,
+    label_health,
+    milestones_at_risk,
+    page_of,
+    recent_activity,
+    support_waiting,
+    with_dashboard_figures,
+)
+from projects.services.support import TEXT_MAX_LENGTH, friction_point_answer_support
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+TEMPLATE: Final = "projects/dashboard/dashboard.html"
+ANSWER_TEMPLATE: Final = "projects/dashboard/support_answer.html"
+PROJECTS_PER_PAGE: Final = 25
+FRICTION_PER_PAGE: Final = 20
+AT_RISK_SHOWN: Final = 10
+SUPPORT_PER_PAGE: Final = 10
+
+
+class SupportAnswerForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Jouw antwoord"),
+        max_length=TEXT_MAX_LENGTH,
+        help_text=gettext_lazy("De projectleider ziet je antwoord op de pagina van het knelpunt."),
+        widget=forms.Textarea(
+            attrs={"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3}
+        ),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, point: FrictionPoint, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"answer-{point.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.use_required_attribute = False
+        self.fields["text"].widget.attrs["aria-required"] = "true"
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    number: int | str
+    url: str = ""
+    current: bool = False
+    ellipsis: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Links for ``_pager.html``: each keeps the request's other parameters."""
+
+    label: str
+    target: str
+    links: list[PageLink]
+    previous: str = ""
+    next: str = ""
+
+
+def pager(request: HttpRequest, page: Page, *, param: str, label: str, target: str) -> Pager:
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    paginator = page.paginator
+    links = [
+        PageLink(number, ellipsis=True)
+        if number == paginator.ELLIPSIS
+        else PageLink(number, url(number), current=number == page.number)
+        for number in paginator.get_elided_page_range(page.number)
+    ]
+    return Pager(
+        label=label,
+        target=target,
+        links=links,
+        previous=url(page.previous_page_number()) if page.has_previous() else "",
+        next=url(page.next_page_number()) if page.has_next() else "",
+    )
+
+
+def may_use_dashboard(user: AnyUser) -> bool:
+    """The dashboard is for commissioners (Bureauhoofden) and Beheerders."""
+    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
+
+
+def dashboard_filter(request: HttpRequest) -> DashboardFilter:
+    """The dashboard's FilterSet over the friction of the user's dashboard projects; the
+    exports and the portfolio report use the same one."""
+    if not may_use_dashboard(request.user):
+        raise PermissionDenied
+    projects = dashboard_projects(user=request.user)
+    return DashboardFilter(
+        request.GET, queryset=dashboard_friction(projects=projects), user=request.user
+    )
+
+
+def _is_partial(request: HtmxHttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@require_GET
+@login_required
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    filterset = dashboard_filter(request)
+    projects = filterset.filter_projects(dashboard_projects(user=request.user))
+    health = health_summary(projects)
+    any_status = filterset.qs_any_status()
+    counts = friction_summary(any_status, listed=filterset.status_q())
+    support_page = page_of(
+        support_waiting(any_status),
+        number=request.GET.get("spage"),
+        per_page=SUPPORT_PER_PAGE,
+        count=counts["support"],
+    )
+    here = request.get_full_path()
+    for point in support_page.object_list:
+        point.answer_form = SupportAnswerForm(point=point, initial={"next": here})
+    project_page = page_of(
+        with_dashboard_figures(projects),
+        number=request.GET.get("page"),
+        per_page=PROJECTS_PER_PAGE,
+        count=health.total,
+    )
+    label_health(project_page.object_list)
+    friction_page = page_of(
+        friction_by_severity_and_age(filterset.qs),
+        number=request.GET.get("fpage"),
+        per_page=FRICTION_PER_PAGE,
+        count=counts["listed"],
+    )
+    context = {
+        "filter": filterset,
+        "health": health,
+        "counts": counts,
+        "project_page": project_page,
+        "project_pager": pager(
+            request,
+            project_page,
+            param="page",
+            label=_("Paginering projecten"),
+            target="#dashboard-body",
+        ),
+        "friction_page": friction_page,
+        "friction_pager": pager(
+            request,
+            friction_page,
+            param="fpage",
+            label=_("Paginering knelpunten"),
+            target="#dashboard-body",
+        ),
+        "support_pager": pager(
+            request,
+            support_page,
+            param="spage",
+            label=_("Paginering vragen om ondersteuning"),
+            target="#dashboard-body",
+        ),
+        "at_risk": list(milestones_at_risk(any_status)[:AT_RISK_SHOWN]),
+        "support_groups": group_support(support_page.object_list),
+        "activity": recent_activity(any_status),
+        "is_administrator": is_administrator(request.user),
+        "here": here,
+    }
+    template = TEMPLATE + "#body" if _is_partial(request) else TEMPLATE
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_POST
+@login_required
+def support_answer(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
+    """The commissioner (or a Beheerder) answers a support request: inline with htmx
+    (the request's card becomes the answer), else back to where they came from."""
+    point = get_friction_point_for_user(request.user, pk, fp)
+    if not can_answer_support(request.user, point.project):
+        raise PermissionDenied
+    form = SupportAnswerForm(request.POST, point=point)
+    if form.is_valid():
+        try:
+            update = friction_point_answer_support(
+                point=point, author=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            message = _("Antwoord verstuurd aan %(name)s.") % {
+                "name": point.project.leader.get_full_name() or point.project.leader.username
+            }
+            if request.htmx:
+                context = {"point": point, "update": update, "message": message}
+                return render(request, TEMPLATE + "#support_answered", context)
+            messages.success(request, message)
+            return redirect(_safe_next(request, form.cleaned_data.get("next", "")))
+    context = {"point": point, "form": form, "project": point.project}
+    if request.htmx:
+        return render(request, TEMPLATE + "#support_item", context)
+    return render(request, ANSWER_TEMPLATE, context)
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("projects:dashboard")

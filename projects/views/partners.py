@@ -1,0 +1,793 @@
+"""The outside on the project pages and the party pages: contact moments with follow-ups,
+agreements (and "Maak mijlpaal"), the party page's project sections and the portfolio
+power/interest grid.
+
+Every form works as a plain page without JavaScript (POST, redirect, GET) and answers
+htmx with only the fragment to swap. Projects are fetched through
+``projects.permissions``; the party page's sections are rendered by ``party_sections``,
+which ``ProjectsConfig.ready()`` registers with ``stakeholders.extensions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
+
+from projects.forms_partners import (
+    AgreementForm,
+    AgreementStatusForm,
+    FollowUpDoneForm,
+    InteractionForm,
+    PortfolioForm,
+)
+from projects.models import (
+    Agreement,
+    DepartmentInvolvement,
+    FollowUp,
+    Interaction,
+    Project,
+    StakeholderInvolvement,
+)
+from projects.permissions import (
+    Action,
+    get_project_for_user,
+    is_administrator,
+    project_permissions,
+)
+from projects.selectors_partners import (
+    PARTY_FRICTION_SHOWN,
+    PARTY_INTERACTIONS_SHOWN,
+    PORTFOLIO_POINTS_SHOWN,
+    PROJECT_INTERACTIONS_SHOWN,
+    ContactVisibility,
+    agreement_queryset,
+    agreements_for_party,
+    agreements_for_project,
+    commissioners,
+    contact_visibility,
+    friction_for_party,
+    interaction_queryset,
+    interactions_for_party,
+    interactions_for_project,
+    label_participants,
+    may_log_party_contact,
+    may_see_portfolio,
+    party_duplicates,
+    party_involvements,
+    portfolio_description,
+    portfolio_grid,
+    portfolio_projects,
+    portfolio_rows,
+    projects_contributable_by,
+    projects_editable_by,
+)
+from projects.services.partners import (
+    FollowUpInput,
+    agreement_make_milestone,
+    agreement_record,
+    agreement_set_status,
+    follow_up_set_done,
+    interaction_log,
+    may_update_follow_up,
+)
+from stakeholders.extensions import PartyPage
+from stakeholders.models import Contact, Stakeholder
+from stakeholders.selectors import may_see_contact_details
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+INTERACTIONS_TEMPLATE = "projects/partners/_interactions.html"
+AGREEMENTS_TEMPLATE = "projects/partners/_agreements.html"
+SECTIONS_TEMPLATE = "projects/partners/party_sections.html"
+INTERACTION_PAGE = "projects/partners/interaction_form.html"
+AGREEMENT_PAGE = "projects/partners/agreement_form.html"
+LIST_PAGE = "projects/partners/interaction_list.html"
+PORTFOLIO_PAGE = "projects/partners/portfolio_grid.html"
+LIST_PAGE_SIZE = 25
+PORTFOLIO_PAGE_SIZE = 50
+
+
+def _is_partial(request: HtmxHttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _add_service_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's rule violations beside the matching fields, the rest on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+# --- what the forms offer ------------------------------------------------------------------
+
+
+def _project_with_people() -> QuerySet[Project]:
+    """A project with its parties and the people of its departments, for the forms."""
+    return Project.objects.select_related("leader", "commissioner").prefetch_related(
+        Prefetch(
+            "stakeholder_involvements",
+            queryset=StakeholderInvolvement.objects.select_related("stakeholder").order_by(
+                "stakeholder__name"
+            ),
+        ),
+        Prefetch(
+            "department_involvements",
+            queryset=DepartmentInvolvement.objects.select_related("department__head"),
+        ),
+    )
+
+
+def _people(projects: list[Project]) -> list[Any]:
+    """Leaders, commissioners and heads of involved departments of these projects
+    (``department_involvements`` prefetched with the department's head)."""
+    people: dict[int, Any] = {}
+    for project in projects:
+        for person in (project.leader, project.commissioner):
+            people[person.pk] = person
+        for involvement in project.department_involvements.all():
+            head = involvement.department.head
+            if head is not None:
+                people[head.pk] = head
+    return [person for person in people.values() if person.is_active]
+
+
+def _project_inputs(project: Project) -> dict[str, Any]:
+    """Parties, contact persons and colleagues for the forms on a project page: one
+    query (the contacts); the rest comes with ``_project_with_people``."""
+    parties = sorted(
+        (i.stakeholder for i in project.stakeholder_involvements.all()),
+        key=lambda party: party.name.casefold(),
+    )
+    contacts = list(
+        Contact.objects.filter(stakeholder__in=[party.pk for party in parties])
+        .select_related("stakeholder")
+        .order_by("stakeholder__name", "stakeholder_id", "name", "pk")
+    )
+    return {"parties": parties, "contacts": contacts, "staff": _people([project])}
+
+
+def _interaction_form(
+    request: HttpRequest, inputs: dict[str, Any], data: Any = None
+) -> InteractionForm:
+    return InteractionForm(data, user=request.user, **inputs)
+
+
+# --- the project page ----------------------------------------------------------------------
+
+
+def project_partners_context(
+    request: HttpRequest, project: Project, permissions: dict[str, bool]
+) -> dict[str, Any]:
+    """What the project page's "Afspraken" and "Contactmomenten" sections need. Expects
+    the project from ``project_detail_queryset`` (parties, departments and heads loaded).
+    Constant queries: contact moments (3), agreements (1), and for contributors the
+    contact persons (1), for readers whose contacts they may see (1)."""
+    user = request.user
+    today = timezone.localdate()
+    party_ids = frozenset(i.stakeholder_id for i in project.stakeholder_involvements.all())
+    if permissions["contribute"]:
+        # Leader, commissioner, head or Beheerder: involved with every party of the project.
+        visibility = ContactVisibility(everything=False, party_ids=party_ids)
+    else:
+        visibility = contact_visibility(user)
+    interactions = label_participants(
+        interactions_for_project(project=project)[: PROJECT_INTERACTIONS_SHOWN + 1], visibility
+    )
+    for interaction in interactions:
+        interaction.contributable = permissions["contribute"]
+    agreements = list(agreements_for_project(project=project, today=today))
+    for agreement in agreements:
+        agreement.contributable = permissions["contribute"]
+        agreement.editable = permissions["edit"]
+    context: dict[str, Any] = {
+        "partners_project": project,
+        "interactions": interactions[:PROJECT_INTERACTIONS_SHOWN],
+        "interactions_more": len(interactions) > PROJECT_INTERACTIONS_SHOWN,
+        "interactions_all_url": reverse("projects:interaction_list", args=[project.pk]),
+        "partners_scope": "project",
+        "agreements": agreements,
+        "overdue_agreements": [a for a in agreements if a.is_overdue],
+        "interaction_form": None,
+        "agreement_form": None,
+        "interaction_form_action": reverse("projects:interaction_create", args=[project.pk]),
+        "agreement_form_action": reverse("projects:agreement_create", args=[project.pk]),
+        "back_url": project.get_absolute_url(),
+    }
+    if permissions["contribute"] and party_ids:
+        inputs = _project_inputs(project)
+        context["interaction_form"] = _interaction_form(request, inputs)
+        context["agreement_form"] = AgreementForm(parties=inputs["parties"])
+    return context
+
+
+# --- the party page (a stakeholders.extensions section) ------------------------------------------
+
+
+def _party_inputs(page: PartyPage, involvements: list[StakeholderInvolvement]) -> dict[str, Any]:
+    """Projects the user may contribute to, the party's contact persons (when the user may
+    see them) and the people of those projects, for the forms on a party page: one query
+    (the departments' heads)."""
+    projects = [i.project for i in involvements if i.contributable]
+    prefetch_related_objects(
+        projects,
+        Prefetch(
+            "department_involvements",
+            queryset=DepartmentInvolvement.objects.select_related("department__head"),
+        ),
+    )
+    return {
+        "projects": projects,
+        "contacts": list(page.contacts) if page.show_contact_details else [],
+        "staff": _people(projects),
+    }
+
+
+def _with_party_permissions(queryset: QuerySet, user: Any, *, edit: bool = False) -> QuerySet:
+    """Annotate ``contributable`` (and ``editable``) per row's project, so the rows of many
+    projects cost no query each. Rows without a project are contributable for those who
+    may log contact with the party as such."""
+    one = Project.objects.filter(pk=OuterRef("project"))
+    queryset = queryset.annotate(contributable=Exists(projects_contributable_by(user, one)))
+    if edit:
+        queryset = queryset.annotate(editable=Exists(projects_editable_by(user, one)))
+    return queryset
+
+
+def _party_interactions(request: HttpRequest, page: PartyPage) -> QuerySet[Interaction]:
+    return _with_party_permissions(
+        interactions_for_party(user=request.user, stakeholder=page.stakeholder), request.user
+    )
+
+
+def _label_party_interactions(
+    request: HttpRequest, page: PartyPage, interactions: Any
+) -> list[Interaction]:
+    visibility = ContactVisibility(
+        everything=False,
+        party_ids=frozenset({page.stakeholder.pk} if page.show_contact_details else ()),
+    )
+    labelled = label_participants(interactions, visibility)
+    party_level = may_log_party_contact(request.user)
+    for interaction in labelled:
+        if interaction.project_id is None:
+            interaction.contributable = party_level
+    return labelled
+
+
+def party_context(request: HttpRequest, page: PartyPage) -> dict[str, Any]:
+    """Everything the party page's project sections show, in a fixed number of queries."""
+    user = request.user
+    stakeholder = page.stakeholder
+    today = timezone.localdate()
+    involvements = list(party_involvements(user=user, stakeholder=stakeholder))
+    inputs = _party_inputs(page, involvements)
+    allow_no_project = may_log_party_contact(user)
+    interactions = _label_party_interactions(
+        request, page, _party_interactions(request, page)[: PARTY_INTERACTIONS_SHOWN + 1]
+    )
+    agreements = list(
+        _with_party_permissions(
+            agreements_for_party(user=user, stakeholder=stakeholder, today=today), user, edit=True
+        )
+    )
+    friction = list(
+        friction_for_party(user=user, stakeholder=stakeholder)[: PARTY_FRICTION_SHOWN + 1]
+    )
+    administrator = is_administrator(user)
+    context: dict[str, Any] = {
+        "stakeholder": stakeholder,
+        "involvements": involvements,
+        "interactions": interactions[:PARTY_INTERACTIONS_SHOWN],
+        "interactions_more": len(interactions) > PARTY_INTERACTIONS_SHOWN,
+        "interactions_all_url": reverse("projects:party_interaction_list", args=[stakeholder.pk]),
+        "partners_scope": "party",
+        "agreements": agreements,
+        "overdue_agreements": [a for a in agreements if a.is_overdue],
+        "friction_points": friction[:PARTY_FRICTION_SHOWN],
+        "friction_more": len(friction) > PARTY_FRICTION_SHOWN,
+        "interaction_form": None,
+        "agreement_form": None,
+        "interaction_form_action": reverse(
+            "projects:party_interaction_create", args=[stakeholder.pk]
+        ),
+        "agreement_form_action": reverse("projects:party_agreement_create", args=[stakeholder.pk]),
+        "back_url": reverse("stakeholders:detail", args=[stakeholder.pk]),
+        "is_administrator": administrator,
+        "duplicates": party_duplicates(stakeholder) if administrator else [],
+    }
+    if inputs["projects"] or allow_no_project:
+        context["interaction_form"] = InteractionForm(
+            user=user,
+            contacts=inputs["contacts"],
+            staff=inputs["staff"],
+            projects=inputs["projects"],
+            allow_no_project=allow_no_project,
+        )
+    if inputs["projects"]:
+        context["agreement_form"] = AgreementForm(projects=inputs["projects"])
+    return context
+
+
+def party_sections(request: HttpRequest, page: PartyPage) -> str:
+    """The party page's projects, contact moments, agreements and friction (registered
+    with ``stakeholders.extensions`` in ``ProjectsConfig.ready``)."""
+    return render_to_string(SECTIONS_TEMPLATE, party_context(request, page), request=request)
+
+
+def _party_page(request: HttpRequest, pk: int) -> PartyPage:
+    stakeholder = get_object_or_404(Stakeholder.objects.prefetch_related("contacts"), pk=pk)
+    return PartyPage(
+        stakeholder=stakeholder,
+        contacts=list(stakeholder.contacts.all()),
+        show_contact_details=may_see_contact_details(user=request.user, stakeholder=stakeholder),
+    )
+
+
+# --- contact moments -----------------------------------------------------------------------
+
+
+def _follow_ups(form: InteractionForm) -> list[FollowUpInput]:
+    cleaned = form.cleaned_data
+    if not cleaned.get("follow_up"):
+        return []
+    return [
+        FollowUpInput(
+            description=cleaned["follow_up"],
+            owner=cleaned["follow_up_owner"],
+            due_date=cleaned["follow_up_due"],
+        )
+    ]
+
+
+def _interaction_response(
+    request: HtmxHttpRequest,
+    *,
+    form: InteractionForm,
+    fresh_form: Callable[[], InteractionForm],
+    project: Project | None,
+    stakeholder: Stakeholder | None,
+    context: dict[str, Any],
+    success_url: str,
+) -> HttpResponse:
+    """Log from a valid form, then answer: the new item for htmx (with a fresh form and
+    the message out of band), or back to the page. A form with errors comes back beside
+    its fields (htmx: it replaces itself; without JavaScript: a page of its own)."""
+    if form.is_bound and form.is_valid():
+        cleaned = form.cleaned_data
+        chosen_project = project if project is not None else cleaned.get("project")
+        party = stakeholder if stakeholder is not None else cleaned["stakeholder"]
+        try:
+            interaction = interaction_log(
+                author=request.user,
+                stakeholder=party,
+                project=chosen_project,
+                kind=cleaned["kind"],
+                date=cleaned["date"],
+                summary=cleaned["summary"],
+                contacts=cleaned.get("contacts") or [],
+                staff=cleaned.get("staff") or [],
+                follow_ups=_follow_ups(form),
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if _is_partial(request):
+                item = interaction_queryset().get(pk=interaction.pk)
+                visibility = ContactVisibility(everything=True, party_ids=frozenset())
+                label_participants([item], visibility)
+                item.contributable = True
+                context = {
+                    **context,
+                    "interaction": item,
+                    "interaction_form": fresh_form(),
+                }
+                return render(request, INTERACTIONS_TEMPLATE + "#interaction_created", context)
+            messages.success(
+                request, _("Contactmoment vastgelegd met %(party)s.") % {"party": party.name}
+            )
+            return redirect(f"{success_url}#contactmomenten")
+    context = {**context, "interaction_form": form}
+    if _is_partial(request) and form.is_bound:
+        response = render(request, INTERACTIONS_TEMPLATE + "#interaction_form", context)
+        return retarget(reswap(response, "outerHTML"), "#interaction-form")
+    return render(request, INTERACTION_PAGE, context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Log a contact moment on a project (contributors of the project)."""
+    project = get_project_for_user(
+        request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
+    )
+    inputs = _project_inputs(project)
+    data = request.POST if request.method == "POST" else None
+    context = {
+        "partners_project": project,
+        "partners_scope": "project",
+        "interaction_form_action": reverse("projects:interaction_create", args=[project.pk]),
+        "back_url": project.get_absolute_url(),
+        "heading_name": project.title,
+    }
+    form = _interaction_form(request, inputs, data)
+    return _interaction_response(
+        request,
+        form=form,
+        fresh_form=lambda: _interaction_form(request, inputs),
+        project=project,
+        stakeholder=None,
+        context=context,
+        success_url=project.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def party_interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Log a contact moment from a party's page: on one of its projects the user may
+    contribute to, or with the party as such (Projectleider, Bureauhoofd, Beheerder)."""
+    page = _party_page(request, pk)
+    involvements = list(party_involvements(user=request.user, stakeholder=page.stakeholder))
+    inputs = _party_inputs(page, involvements)
+    allow_no_project = may_log_party_contact(request.user)
+    if not inputs["projects"] and not allow_no_project:
+        raise PermissionDenied
+
+    def fresh_form(data: Any = None) -> InteractionForm:
+        return InteractionForm(
+            data,
+            user=request.user,
+            contacts=inputs["contacts"],
+            staff=inputs["staff"],
+            projects=inputs["projects"],
+            allow_no_project=allow_no_project,
+        )
+
+    url = reverse("stakeholders:detail", args=[page.stakeholder.pk])
+    context = {
+        "stakeholder": page.stakeholder,
+        "partners_scope": "party",
+        "interaction_form_action": reverse(
+            "projects:party_interaction_create", args=[page.stakeholder.pk]
+        ),
+        "back_url": url,
+        "heading_name": page.stakeholder.name,
+    }
+    form = fresh_form(request.POST if request.method == "POST" else None)
+    return _interaction_response(
+        request,
+        form=form,
+        fresh_form=fresh_form,
+        project=None,
+        stakeholder=page.stakeholder,
+        context=context,
+        success_url=url,
+    )
+
+
+@require_GET
+@login_required
+def interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Every contact moment of a project, newest first, by pages."""
+    project = get_project_for_user(request.user, pk, queryset=_project_with_people())
+    permissions = project_permissions(request.user, project)
+    party_ids = frozenset(i.stakeholder_id for i in project.stakeholder_involvements.all())
+    visibility = (
+        ContactVisibility(everything=False, party_ids=party_ids)
+        if permissions["contribute"]
+        else contact_visibility(request.user)
+    )
+    page = Paginator(interactions_for_project(project=project), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    interactions = label_participants(page.object_list, visibility)
+    for interaction in interactions:
+        interaction.contributable = permissions["contribute"]
+    context = {
+        "page": page,
+        "interactions": interactions,
+        "heading_name": project.title,
+        "back_url": project.get_absolute_url(),
+        "partners_scope": "project",
+    }
+    return render(request, LIST_PAGE, context)
+
+
+@require_GET
+@login_required
+def party_interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Every contact moment with a party the user may see, newest first, by pages."""
+    party_page = _party_page(request, pk)
+    page = Paginator(_party_interactions(request, party_page), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "interactions": _label_party_interactions(request, party_page, page.object_list),
+        "heading_name": party_page.stakeholder.name,
+        "back_url": reverse("stakeholders:detail", args=[party_page.stakeholder.pk]),
+        "partners_scope": "party",
+    }
+    return render(request, LIST_PAGE, context)
+
+
+@require_POST
+@login_required
+def follow_up_done(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Tick a follow-up off (or open it again): its owner, or whoever may log contact
+    moments where it was agreed."""
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related("owner", "interaction__project"), pk=pk
+    )
+    interaction = follow_up.interaction
+    if interaction.project_id is not None:
+        # 404 for a confidential project the user may not see at all.
+        get_project_for_user(request.user, interaction.project_id)
+        back = interaction.project.get_absolute_url()
+    else:
+        back = reverse("stakeholders:detail", args=[interaction.stakeholder_id])
+    if not may_update_follow_up(request.user, follow_up):
+        raise PermissionDenied
+    form = FollowUpDoneForm(request.POST)
+    form.is_valid()
+    follow_up_set_done(
+        follow_up=follow_up, actor=request.user, done=form.cleaned_data.get("done", False)
+    )
+    if _is_partial(request):
+        interaction.contributable = True
+        context = {"follow_up": follow_up, "interaction": interaction, "focus_follow_up": True}
+        return render(request, INTERACTIONS_TEMPLATE + "#follow_up", context)
+    messages.success(
+        request,
+        (
+            _("Vervolgactie afgevinkt: %(text)s")
+            if follow_up.is_done
+            else _("Vervolgactie staat weer open: %(text)s")
+        )
+        % {"text": follow_up.description},
+    )
+    return redirect(_safe_next(request, back) + "#contactmomenten")
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+
+def _agreement_row(agreement: Agreement, user: Any, project: Project) -> Agreement:
+    """The agreement again with ``is_overdue`` and the user's permissions on its project."""
+    row = agreement_queryset(today=timezone.localdate()).get(pk=agreement.pk)
+    permissions = project_permissions(user, project)
+    row.contributable = permissions["contribute"]
+    row.editable = permissions["edit"]
+    return row
+
+
+def _agreement_response(
+    request: HtmxHttpRequest,
+    *,
+    form: AgreementForm,
+    fresh_form: Callable[[], AgreementForm],
+    project: Project | None,
+    stakeholder: Stakeholder | None,
+    context: dict[str, Any],
+    success_url: str,
+) -> HttpResponse:
+    if form.is_bound and form.is_valid():
+        cleaned = form.cleaned_data
+        chosen_project = project if project is not None else cleaned["project"]
+        party = stakeholder if stakeholder is not None else cleaned["stakeholder"]
+        try:
+            agreement = agreement_record(
+                author=request.user,
+                project=chosen_project,
+                stakeholder=party,
+                title=cleaned["title"],
+                owed_by=cleaned["owed_by"],
+                due_date=cleaned["due_date"],
+                description=cleaned["description"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if _is_partial(request):
+                context = {
+                    **context,
+                    "agreement": _agreement_row(agreement, request.user, chosen_project),
+                    "agreement_form": fresh_form(),
+                    "new_row": True,
+                }
+                return render(request, AGREEMENTS_TEMPLATE + "#agreement_created", context)
+            messages.success(
+                request, _("Afspraak vastgelegd: %(title)s") % {"title": agreement.title}
+            )
+            return redirect(f"{success_url}#afspraken")
+    context = {**context, "agreement_form": form}
+    if _is_partial(request) and form.is_bound:
+        response = render(request, AGREEMENTS_TEMPLATE + "#agreement_form", context)
+        return retarget(reswap(response, "outerHTML"), "#agreement-form")
+    return render(request, AGREEMENT_PAGE, context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(
+        request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
+    )
+    parties = _project_inputs(project)["parties"]
+    context = {
+        "partners_project": project,
+        "partners_scope": "project",
+        "agreement_form_action": reverse("projects:agreement_create", args=[project.pk]),
+        "back_url": project.get_absolute_url(),
+        "heading_name": project.title,
+    }
+    form = AgreementForm(request.POST if request.method == "POST" else None, parties=parties)
+    return _agreement_response(
+        request,
+        form=form,
+        fresh_form=lambda: AgreementForm(parties=parties),
+        project=project,
+        stakeholder=None,
+        context=context,
+        success_url=project.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def party_agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    page = _party_page(request, pk)
+    involvements = list(party_involvements(user=request.user, stakeholder=page.stakeholder))
+    projects = [i.project for i in involvements if i.contributable]
+    if not projects:
+        raise PermissionDenied
+    url = reverse("stakeholders:detail", args=[page.stakeholder.pk])
+    context = {
+        "stakeholder": page.stakeholder,
+        "partners_scope": "party",
+        "agreement_form_action": reverse(
+            "projects:party_agreement_create", args=[page.stakeholder.pk]
+        ),
+        "back_url": url,
+        "heading_name": page.stakeholder.name,
+    }
+    form = AgreementForm(request.POST if request.method == "POST" else None, projects=projects)
+    return _agreement_response(
+        request,
+        form=form,
+        fresh_form=lambda: AgreementForm(projects=projects),
+        project=None,
+        stakeholder=page.stakeholder,
+        context=context,
+        success_url=url,
+    )
+
+
+def _agreement_for_user(request: HttpRequest, pk: int, action: Action) -> Agreement:
+    agreement = get_object_or_404(Agreement.objects.select_related("stakeholder"), pk=pk)
+    agreement.project = get_project_for_user(request.user, agreement.project_id, action=action)
+    return agreement
+
+
+def _agreement_done(
+    request: HtmxHttpRequest, agreement: Agreement, *, message: str, error: str = ""
+) -> HttpResponse:
+    if _is_partial(request):
+        context = {
+            "agreement": _agreement_row(agreement, request.user, agreement.project),
+            "row_message": error or message,
+            "row_error": bool(error),
+            # The row looks the same as on the page it came from.
+            "partners_scope": "party" if request.POST.get("scope") == "party" else "project",
+            "back_url": _safe_next(request, ""),
+        }
+        return render(request, AGREEMENTS_TEMPLATE + "#agreement_row", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
+    return redirect(_safe_next(request, agreement.project.get_absolute_url()) + "#afspraken")
+
+
+@require_POST
+@login_required
+def agreement_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Nagekomen, vervallen or open again (contributors of the project)."""
+    agreement = _agreement_for_user(request, pk, Action.CONTRIBUTE)
+    form = AgreementStatusForm(request.POST)
+    if not form.is_valid():
+        return _agreement_done(
+            request, agreement, message="", error=_("Kies een status uit de lijst.")
+        )
+    agreement_set_status(
+        agreement=agreement, actor=request.user, status=form.cleaned_data["status"]
+    )
+    return _agreement_done(
+        request,
+        agreement,
+        message=_("Afspraak “%(title)s” is nu: %(status)s")
+        % {"title": agreement.title, "status": agreement.get_status_display()},
+    )
+
+
+@require_POST
+@login_required
+def agreement_milestone(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """ "Maak mijlpaal": an open agreement we owe becomes a milestone of the project that
+    the friction engine watches (leader, commissioner, Beheerder). A second click finds
+    the milestone made by the first."""
+    agreement = _agreement_for_user(request, pk, Action.EDIT)
+    try:
+        milestone, created = agreement_make_milestone(agreement=agreement, actor=request.user)
+    except ValidationError as error:
+        return _agreement_done(request, agreement, message="", error=" ".join(error.messages))
+    if created:
+        message = _(
+            "Mijlpaal “%(title)s” op %(date)s is aangemaakt. Voeg via Project bewerken de "
+            "interne procedures toe die ervoor nodig zijn; dan bewaakt BinnenBuiten ze."
+        ) % {"title": milestone.title, "date": milestone.date.strftime("%d-%m-%Y")}
+    else:
+        message = _("Deze afspraak is al mijlpaal “%(title)s”.") % {"title": milestone.title}
+    return _agreement_done(request, agreement, message=message)
+
+
+# --- the portfolio power/interest grid ---------------------------------------------------------
+
+
+@require_GET
+@login_required
+def portfolio_grid_view(request: HtmxHttpRequest) -> HttpResponse:
+    """Who matters most across a commissioner's projects, and how much friction there is
+    on the projects with them: a picture with a table beside it. Bureauhoofden see their
+    own projects; a Beheerder chooses a commissioner (or all)."""
+    user = request.user
+    if not may_see_portfolio(user):
+        raise PermissionDenied
+    form = None
+    commissioner = None
+    if is_administrator(user):
+        form = PortfolioForm(request.GET or None, commissioners=list(commissioners()))
+        if form.is_bound and form.is_valid():
+            commissioner = form.cleaned_data["commissioner"]
+    rows = portfolio_rows(portfolio_projects(user=user, commissioner=commissioner))
+    page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    grid = portfolio_grid(rows[:PORTFOLIO_POINTS_SHOWN], total=len(rows))
+    context = {
+        "form": form,
+        "commissioner": commissioner,
+        "page": page,
+        "grid": grid,
+        "grid_description": portfolio_description(grid),
+    }
+    return render(request, PORTFOLIO_PAGE, context)
