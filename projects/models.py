@@ -240,7 +240,9 @@ class ProcedureStep(models.Model):
         verbose_name = _("procedurestap")
         verbose_name_plural = _("procedurestappen")
         constraints = [
-            models.UniqueConstraint(fields=["milestone", "procedure"], name="step_once_per_milestone"),
+            models.UniqueConstraint(
+                fields=["milestone", "procedure"], name="step_once_per_milestone"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="klaar") | Q(done_on__isnull=False),
                 name="step_done_has_date",
@@ -328,9 +330,7 @@ class FrictionPoint(models.Model):
         related_name="friction_points",
         verbose_name=_("mijlpaal"),
     )
-    category = models.CharField(
-        _("categorie"), max_length=20, choices=Category.choices, blank=True
-    )
+    category = models.CharField(_("categorie"), max_length=20, choices=Category.choices, blank=True)
     severity = models.PositiveSmallIntegerField(
         _("ernst"), choices=Severity.choices, default=Severity.MEDIUM
     )
@@ -351,15 +351,15 @@ class FrictionPoint(models.Model):
     support_asked = models.CharField(
         _("gevraagde ondersteuning"), max_length=20, choices=Support.choices, blank=True
     )
-    support_requested_at = models.DateTimeField(_("ondersteuning gevraagd op"), null=True, blank=True)
+    support_requested_at = models.DateTimeField(
+        _("ondersteuning gevraagd op"), null=True, blank=True
+    )
     support_answered_at = models.DateTimeField(
         _("ondersteuning beantwoord op"), null=True, blank=True
     )
     escalated_at = models.DateTimeField(_("geëscaleerd op"), null=True, blank=True)
     stale_since = models.DateTimeField(_("stil sinds"), null=True, blank=True)
-    approach = models.CharField(
-        _("aanpak"), max_length=20, choices=Approach.choices, blank=True
-    )
+    approach = models.CharField(_("aanpak"), max_length=20, choices=Approach.choices, blank=True)
     lesson_learned = models.TextField(_("geleerde les"), blank=True)
     # Filled in by the friction engine for automatic flags.
     latest_start = models.DateField(_("uiterste startdatum"), null=True, blank=True)
