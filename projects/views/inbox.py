@@ -55,7 +55,7 @@ class HtmxHttpRequest(HttpRequest):
 
 TEMPLATE: Final = "projects/inbox/inbox.html"
 THINK_ALONG_TEMPLATE: Final = "projects/inbox/think_along.html"
-PER_PAGE: Final = 20
+PER_PAGE: Final = 10
 TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3}
 
 

@@ -128,7 +128,7 @@ def test_the_inbox_has_no_serious_accessibility_violations_and_thinks_along_inli
 
     page.evaluate("window.__marker = 1")
     card = page.locator(f"#inbox-{organisation['request'].pk}")
-    card.get_by_role("textbox", name="Meedenken").fill("De voorwaarde gaat over staatssteun; bel ons.")
+    card.get_by_role("textbox", name="Meedenken").fill("Het gaat om staatssteun; bel ons.")
     card.get_by_label("Bestaande werkwijze koesteren").check()
     card.get_by_role("button", name="Versturen").click()
     expect(page.locator(f"#inbox-{organisation['request'].pk}")).to_contain_text(

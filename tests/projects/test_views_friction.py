@@ -770,3 +770,22 @@ def test_the_log_on_the_project_page_costs_the_same_queries_for_few_and_many_poi
 
     assert html.count('<tr id="knelpunt-') == size + 1
     assert "Knelpunt melden" in html
+
+
+@pytest.mark.django_db
+def test_the_friction_page_shows_system_entries_of_a_flag_without_an_author(client):
+    from projects.models import FrictionUpdate
+    from tests.factories import FrictionPointFactory, FrictionUpdateFactory
+
+    point = FrictionPointFactory(automatic=True)
+    FrictionUpdateFactory(
+        friction_point=point,
+        author=None,
+        kind=FrictionUpdate.Kind.SYSTEM,
+        text="De speling is gedaald naar 3 werkdagen.",
+    )
+    client.force_login(point.project.leader)
+    response = client.get(f"/projects/{point.project_id}/friction/{point.pk}/")
+    assert response.status_code == 200
+    assert "Systeem" in response.content.decode()
+    assert "De speling is gedaald naar 3 werkdagen." in response.content.decode()
