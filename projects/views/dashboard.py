@@ -49,6 +49,7 @@ from projects.selectors_dashboard import (
     support_waiting,
     with_dashboard_figures,
 )
+from projects.selectors_partners import overdue_agreements_for_commissioner
 from projects.services.support import TEXT_MAX_LENGTH, friction_point_answer_support
 
 
@@ -143,6 +144,9 @@ def _is_partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
+OVERDUE_SHOWN = 10
+
+
 @require_GET
 @login_required
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
@@ -173,7 +177,14 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         per_page=FRICTION_PER_PAGE,
         count=counts["listed"],
     )
+    overdue = overdue_agreements_for_commissioner(request.user, projects=projects)
+    overdue_shown = list(overdue[: OVERDUE_SHOWN + 1])
     context = {
+        "overdue_agreements": overdue_shown[:OVERDUE_SHOWN],
+        # One query in the usual case: count only when there are more than we show.
+        "overdue_agreements_total": (
+            overdue.count() if len(overdue_shown) > OVERDUE_SHOWN else len(overdue_shown)
+        ),
         "filter": filterset,
         "health": health,
         "counts": counts,
