@@ -17,6 +17,11 @@ def _fast_and_isolated(settings) -> None:
     # The test client's login() authenticates without a request, which django-axes refuses;
     # the tests of login throttling switch it back on (tests/config/test_auth_logging.py).
     settings.AXES_ENABLED = False
+    # Each test process gets its own cache: pytest-xdist workers sharing one Redis database
+    # would clear each other's entries (cache.clear() flushes the whole database).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
