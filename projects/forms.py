@@ -3,6 +3,7 @@ partners and milestones. Forms validate and hand over cleaned data; the services
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -183,11 +184,9 @@ class SharedChoicesFormSet(BaseInlineFormSet):
         untouched = [self.item_from_instance(o) for o in self.get_queryset() if o.pk not in posted]
         return filled + untouched
 
-    def item_from_form(self, form: forms.Form) -> Any:
-        raise NotImplementedError
-
-    def item_from_instance(self, obj: Any) -> Any:
-        raise NotImplementedError
+    # Each concrete formset says how a form and an existing row become a service item.
+    item_from_form: Callable[[forms.Form], Any]
+    item_from_instance: Callable[[Any], Any]
 
     def _mark_duplicates(self, field_name: str, message: str) -> None:
         seen: set[int] = set()
