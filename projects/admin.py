@@ -259,7 +259,7 @@ class MilestoneAdmin(RescanProjectMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
-        open_statuses = (ProcedureStep.Status.TODO, ProcedureStep.Status.IN_PROGRESS)
+        open_statuses = (ProcedureStep.Status.TO_START, ProcedureStep.Status.IN_PROGRESS)
         return (
             super()
             .get_queryset(request)

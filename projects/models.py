@@ -222,7 +222,7 @@ class ProcedureStep(models.Model):
     """An internal procedure that must be finished before a milestone."""
 
     class Status(models.TextChoices):
-        TODO = "todo", _("Nog te starten")
+        TO_START = "todo", _("Nog te starten")
         IN_PROGRESS = "loopt", _("Loopt")
         DONE = "klaar", _("Afgerond")
         NOT_NEEDED = "niet_nodig", _("Niet nodig")
@@ -254,7 +254,7 @@ class ProcedureStep(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.TODO, self.Status.IN_PROGRESS)
+        return self.status in (self.Status.TO_START, self.Status.IN_PROGRESS)
 
 
 class FrictionPoint(models.Model):

@@ -226,7 +226,7 @@ class ProcedureStepFactory(factory.django.DjangoModelFactory):
 
     milestone = factory.SubFactory(MilestoneFactory)
     procedure = factory.SubFactory(ProcedureFactory)
-    status = ProcedureStep.Status.TODO
+    status = ProcedureStep.Status.TO_START
 
     class Params:
         done = factory.Trait(

@@ -37,7 +37,7 @@ ACTIVE_PROJECT_STATUSES = (
     Project.Status.EXPLORATION,
     Project.Status.EXECUTION,
 )
-OPEN_STEP_STATUSES = (ProcedureStep.Status.TODO, ProcedureStep.Status.IN_PROGRESS)
+OPEN_STEP_STATUSES = (ProcedureStep.Status.TO_START, ProcedureStep.Status.IN_PROGRESS)
 
 _MONTHS = (
     "januari",

@@ -293,11 +293,11 @@ class ProjectGenerator:
             offset = (date - clock.today).days - rng.randint(1, 25)
             return StepSpec(key, SS.DONE, clock.day(max(offset, -(age - 1))))
         if past:
-            return StepSpec(key, rng.choice((SS.TODO, SS.IN_PROGRESS)))
+            return StepSpec(key, rng.choice((SS.TO_START, SS.IN_PROGRESS)))
         draw = rng.random()
         if draw < 0.2:
             return StepSpec(key, SS.DONE, clock.day(-rng.randint(1, max(1, min(60, age - 1)))))
-        return StepSpec(key, SS.IN_PROGRESS if draw < 0.55 else SS.TODO)
+        return StepSpec(key, SS.IN_PROGRESS if draw < 0.55 else SS.TO_START)
 
     def _departments(self, spec: ProjectSpec, *, lead: str) -> list[tuple[str, str]]:
         owners: list[str] = []

@@ -263,7 +263,7 @@ def showcase_stakeholders(*, clock: Clock) -> list[StakeholderEntry]:
     ]
 
 
-def _step(procedure: str, status: str = SS.TODO, done_on: dt.date | None = None) -> StepSpec:
+def _step(procedure: str, status: str = SS.TO_START, done_on: dt.date | None = None) -> StepSpec:
     return StepSpec(procedure=procedure, status=status, done_on=done_on)
 
 

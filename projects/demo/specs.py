@@ -16,7 +16,7 @@ from projects.models import FrictionPoint, FrictionUpdate, ProcedureStep
 @dataclass(slots=True)
 class StepSpec:
     procedure: str
-    status: str = ProcedureStep.Status.TODO
+    status: str = ProcedureStep.Status.TO_START
     done_on: dt.date | None = None
 
 

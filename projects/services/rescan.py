@@ -49,7 +49,7 @@ def rescan_enqueue_for_procedure(*, procedure_id: int) -> None:
     """
     steps = ProcedureStep.objects.filter(
         procedure_id=procedure_id,
-        status__in=[ProcedureStep.Status.TODO, ProcedureStep.Status.IN_PROGRESS],
+        status__in=[ProcedureStep.Status.TO_START, ProcedureStep.Status.IN_PROGRESS],
     ).values_list("milestone__project_id", flat=True)
     flags = FrictionPoint.objects.filter(
         procedure_id=procedure_id,
@@ -66,7 +66,7 @@ def rescan_enqueue_for_meeting_calendar(*, calendar_id: int) -> None:
     """
     steps = ProcedureStep.objects.filter(
         procedure__meeting_calendar_id=calendar_id,
-        status__in=[ProcedureStep.Status.TODO, ProcedureStep.Status.IN_PROGRESS],
+        status__in=[ProcedureStep.Status.TO_START, ProcedureStep.Status.IN_PROGRESS],
     ).values_list("milestone__project_id", flat=True)
     rescan_enqueue(project_ids=steps.distinct())
 

@@ -86,7 +86,7 @@ Severity = FrictionPoint.Severity
 Status = FrictionPoint.Status
 AUTOMATIC = FrictionPoint.Source.AUTOMATIC
 OPEN = tuple(FrictionPoint.OPEN_STATUSES)
-OPEN_STEP_STATUSES = (ProcedureStep.Status.TODO, ProcedureStep.Status.IN_PROGRESS)
+OPEN_STEP_STATUSES = (ProcedureStep.Status.TO_START, ProcedureStep.Status.IN_PROGRESS)
 ACTIVE_PROJECT_STATUSES = (
     Project.Status.IDEA,
     Project.Status.EXPLORATION,

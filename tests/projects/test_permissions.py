@@ -219,7 +219,7 @@ def test_changing_a_step_status(client, world, persona, project):
         return
     else:
         assert response.status_code == EDIT[project][persona]
-    assert step.status == ProcedureStep.Status.TODO
+    assert step.status == ProcedureStep.Status.TO_START
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ class TestProjectCreate:
         assert project.stakeholder_involvements.get().interest == 5
         steps = project.milestones.get().steps.all()
         assert {s.procedure for s in steps} == set(procedures)
-        assert {s.status for s in steps} == {ProcedureStep.Status.TODO}
+        assert {s.status for s in steps} == {ProcedureStep.Status.TO_START}
         assert rescans == [[project.pk]]
 
     def test_it_refuses_a_commissioner_who_is_not_a_bureauhoofd(self):
