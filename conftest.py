@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,6 +23,9 @@ def _fast_and_isolated(settings) -> None:
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
     }
+    # Nothing cached survives a test (the organisation's option lists, figures): database
+    # rows roll back, and SQLite may hand out the same ids again.
+    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

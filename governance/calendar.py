@@ -77,13 +77,9 @@ class WorkingCalendar:
 
     @classmethod
     def load(cls, *, start: dt.date, end: dt.date) -> WorkingCalendar:
-        """The organisation's calendar for the years of ``start``..``end`` (one query)."""
-        from governance.models import ClosedDay
-
-        def loader(first: dt.date, last: dt.date) -> list[dt.date]:
-            return list(
-                ClosedDay.objects.filter(date__range=(first, last)).values_list("date", flat=True)
-            )
+        """The organisation's calendar for the years of ``start``..``end`` (its closed days
+        from the cache, or one query)."""
+        from governance.options import closed_days as loader
 
         first_year, last_year = min(start, end).year, max(start, end).year
         return cls(

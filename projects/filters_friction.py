@@ -10,8 +10,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Department
+from projects.forms_friction import FrictionPointForm
 from projects.models import FrictionPoint, Project
-from projects.selectors_friction import departments_on_friction_of
 
 PREFIX = "k"
 SELECT = forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"})
@@ -29,8 +29,21 @@ class StatusChoice:
     VALUES = {OPEN, CLOSED, ALL}
 
 
+class ArchiveChoice:
+    WITHOUT = "zonder"
+    ONLY = "alleen"
+    WITH = "met"
+    CHOICES = [
+        (WITHOUT, _("Zonder gearchiveerde")),
+        (ONLY, _("Alleen gearchiveerde")),
+        (WITH, _("Met gearchiveerde")),
+    ]
+    VALUES = {WITHOUT, ONLY, WITH}
+
+
 class FrictionPointFilter(django_filters.FilterSet):
     """Status defaults to open points; an unknown status value also falls back to open.
+    Archived points are left out unless the archive filter asks for them.
 
     The labels differ from those of the "Knelpunt melden" form on the same page, so each
     label names exactly one field.
@@ -68,6 +81,13 @@ class FrictionPointFilter(django_filters.FilterSet):
         empty_label=_("Alle"),
         widget=SELECT,
     )
+    archive = django_filters.ChoiceFilter(
+        label=_("Archief"),
+        choices=ArchiveChoice.CHOICES,
+        method="filter_archive",
+        empty_label=None,
+        widget=SELECT,
+    )
 
     class Meta:
         model = FrictionPoint
@@ -85,8 +105,28 @@ class FrictionPointFilter(django_filters.FilterSet):
         status_key = f"{prefix}-status"
         if data.get(status_key) not in StatusChoice.VALUES:
             data[status_key] = StatusChoice.OPEN
+        archive_key = f"{prefix}-archive"
+        if data.get(archive_key) not in ArchiveChoice.VALUES:
+            data[archive_key] = ArchiveChoice.WITHOUT
         super().__init__(data=data, queryset=queryset, prefix=prefix)
-        self.filters["department"].queryset = departments_on_friction_of(project=project)
+        self.filters["department"].queryset = Department.objects.all()
+
+    @property
+    def form(self) -> forms.Form:
+        """The filter form, its departments grouped by sector from the organisation's
+        cached list, read when rendered (a submitted id is still checked against the
+        database)."""
+        if not hasattr(self, "_form"):
+            field = super().form.fields["department"]
+            # Django's own setter: django-filter's wraps the list in a queryset iterator.
+            forms.ChoiceField.choices.fset(
+                field,
+                lambda: [
+                    ("", _("Alle")),
+                    *FrictionPointForm._grouped_departments(exclude=set()).items(),
+                ],
+            )
+        return self._form
 
     def filter_status(
         self, queryset: QuerySet[FrictionPoint], name: str, value: str
@@ -96,6 +136,15 @@ class FrictionPointFilter(django_filters.FilterSet):
         if value == StatusChoice.CLOSED:
             return queryset.exclude(status__in=FrictionPoint.OPEN_STATUSES)
         return queryset
+
+    def filter_archive(
+        self, queryset: QuerySet[FrictionPoint], name: str, value: str
+    ) -> QuerySet[FrictionPoint]:
+        if value == ArchiveChoice.ONLY:
+            return queryset.filter(archived_at__isnull=False)
+        if value == ArchiveChoice.WITH:
+            return queryset
+        return queryset.filter(archived_at__isnull=True)
 
     def filter_department(
         self, queryset: QuerySet[FrictionPoint], name: str, value: Department
@@ -108,8 +157,10 @@ class FrictionPointFilter(django_filters.FilterSet):
 
     @property
     def is_filtered(self) -> bool:
-        """Whether anything narrows the list beyond the default (open points)."""
+        """Whether the list differs from the default (open points, not archived)."""
         cleaned = getattr(self.form, "cleaned_data", {})
+        if cleaned.get("archive", ArchiveChoice.WITHOUT) != ArchiveChoice.WITHOUT:
+            return True
         return cleaned.get("status") != StatusChoice.OPEN or any(
             cleaned.get(name) for name in ("severity", "category", "source", "department")
         )

@@ -8,10 +8,12 @@ from itertools import groupby
 from typing import Any
 
 from django import forms
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import IdsChoiceField
+from governance import options
 from governance.models import Department, Procedure
 from projects.models import FrictionPoint, Project
 from projects.selectors_friction import (
@@ -84,7 +86,7 @@ class FrictionPointForm(AriaRequiredForm):
         help_text=_("In een paar woorden: wat wringt er?"),
         widget=forms.TextInput(attrs={**TEXTBOX, "autocomplete": "off"}),
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdsChoiceField(
         label=_("Afdeling(en)"),
         queryset=Department.objects.none(),
         required=False,
@@ -154,7 +156,49 @@ class FrictionPointForm(AriaRequiredForm):
         self.fields["departments"].queryset = departments_involved_in(project=project)
         self.fields["other_department"].queryset = departments_not_involved_in(project=project)
         self.fields["procedure"].queryset = procedures_active()
+        self._options_from_cache()
         self.mark_required()
+
+    def _options_from_cache(self) -> None:
+        """Render the option lists from the organisation's cached lists rather than three
+        queries (the querysets above still validate what is submitted). Callables: the
+        lists are read only when the form is rendered."""
+        fields = self.fields
+        fields["departments"].choices = self._involved_choices
+        fields["other_department"].choices = lambda: [
+            ("", fields["other_department"].empty_label),
+            *self._grouped_departments(exclude=self._involved_ids()).items(),
+        ]
+        fields["procedure"].choices = lambda: [
+            ("", fields["procedure"].empty_label),
+            *self._grouped_procedures().items(),
+        ]
+
+    def _involved_ids(self) -> set[int]:
+        # On the project page the involvements are prefetched: no query; elsewhere one.
+        if not hasattr(self, "_involved"):
+            self._involved = {i.department_id for i in self.project.department_involvements.all()}
+        return self._involved
+
+    def _involved_choices(self) -> list[tuple[int, str]]:
+        involved = self._involved_ids()
+        departments = sorted(options.departments(), key=lambda d: d.name)
+        return [(d.pk, d.name) for d in departments if d.pk in involved]
+
+    @staticmethod
+    def _grouped_departments(*, exclude: set[int]) -> dict[str, list[tuple[int, str]]]:
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for department in options.departments():
+            if department.pk not in exclude:
+                grouped.setdefault(department.sector, []).append((department.pk, department.name))
+        return grouped
+
+    @staticmethod
+    def _grouped_procedures() -> dict[str, list[tuple[int, str]]]:
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for procedure in options.procedures():
+            grouped.setdefault(procedure.department, []).append((procedure.pk, procedure.name))
+        return grouped
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -205,6 +249,9 @@ class FrictionCloseForm(AriaRequiredForm):
         widget=forms.Textarea(attrs=TEXTAREA),
     )
 
+    # The version of the point the form was opened at (see projects.services.conflicts).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, point: FrictionPoint, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "close_%s")
         super().__init__(*args, **kwargs)
@@ -241,3 +288,71 @@ class FrictionCommentForm(AriaRequiredForm):
 
 class FrictionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=FrictionPoint.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class FrictionPointEditForm(FrictionPointForm):
+    """ "Knelpunt bewerken": the fields of "Knelpunt melden" except the support request
+    (that has its own answer clock: ask through a comment), plus the ``version`` the form
+    was opened at, so a save never overwrites someone else's change unseen.
+
+    The point's current departments stay ticked even when their department is no longer
+    involved in the project, and a procedure that went out of use stays choosable for
+    the point that already has it.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    OPTIONAL_FIELDS = ("description", "category", "purpose_question")
+
+    def __init__(self, *args: Any, point: FrictionPoint, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "edit_%s")
+        current = list(point.departments.all())
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": point.title,
+                "departments": [d.pk for d in current],
+                "procedure": point.procedure_id,
+                "severity": point.severity,
+                "description": point.description,
+                "category": point.category,
+                "purpose_question": point.purpose_question,
+                "version": point.version,
+            },
+        )
+        super().__init__(*args, project=point.project, **kwargs)
+        del self.fields["support_asked"]
+        self.point = point
+
+        departments = self.fields["departments"]
+        departments.queryset = (
+            Department.objects.filter(
+                Q(involvements__project=point.project) | Q(pk__in=[d.pk for d in current])
+            )
+            .distinct()
+            .order_by("name")
+        )
+        departments.choices = [(d.pk, d.name) for d in departments.queryset]
+
+        procedure = self.fields["procedure"]
+        procedure.queryset = (
+            Procedure.objects.filter(Q(is_active=True) | Q(pk=point.procedure_id))
+            .select_related("department")
+            .order_by("department__name", "department_id", "name")
+        )
+        if point.procedure_id is not None and not point.procedure.is_active:
+            procedure.choices = list(procedure.iterator(procedure))
+        self.mark_required()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        return {
+            "expected_version": cleaned["version"],
+            "title": cleaned["title"],
+            "severity": cleaned["severity"],
+            "departments": self.chosen_departments(),
+            "procedure": cleaned["procedure"],
+            "description": cleaned["description"],
+            "category": cleaned["category"],
+            "purpose_question": cleaned["purpose_question"],
+        }

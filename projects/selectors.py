@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from governance import options
 from governance.calendar import WorkingCalendar
 from governance.models import Meeting, Role
 from projects.models import (
@@ -99,9 +100,10 @@ def _open_count(severity: int | None = None) -> Count:
 
 
 def project_list_queryset(*, user: AnyUser) -> ProjectQuerySet:
-    """The active projects the user may see, by title: what the list filters, counts and
-    pages. The per-row figures come from ``with_list_figures`` for one page at a time."""
-    return projects_visible_to(user, Project.objects.active()).order_by("title", "pk")
+    """The projects the user may see, by title: what the list filters, counts and pages.
+    Archived ones too: the list's filter leaves them out unless asked (``ProjectFilter``).
+    The per-row figures come from ``with_list_figures`` for one page at a time."""
+    return projects_visible_to(user, Project.objects.all()).order_by("title", "pk")
 
 
 def with_list_figures(queryset: ProjectQuerySet, *, today: dt.date) -> ProjectQuerySet:
@@ -237,7 +239,8 @@ def step_plans(*, steps: Sequence[ProcedureStep], today: dt.date) -> dict[int, S
     (``projects.services.scan``): a meeting-bound procedure uses the last meeting from
     today up to the milestone date and must be ready by its agenda deadline; slack counts
     working days from the first working day on or after today (0: start today). Steps
-    need ``milestone`` and ``procedure`` loaded. Two queries: meetings and closed days."""
+    need ``milestone`` and ``procedure`` loaded. The meetings and closed days come from the
+    organisation's cached lists (``governance.options``): no query once cached."""
     open_steps = [s for s in steps if s.is_open]
     plans = {
         s.pk: StepPlan(step=s, latest_start=None, meeting=None, slack_days=None)
@@ -250,16 +253,10 @@ def step_plans(*, steps: Sequence[ProcedureStep], today: dt.date) -> dict[int, S
     calendar_ids = {
         s.procedure.meeting_calendar_id for s in open_steps if s.procedure.meeting_calendar_id
     }
-    meetings: dict[int, list[Meeting]] = defaultdict(list)
-    if calendar_ids:
-        for meeting in (
-            Meeting.objects.filter(
-                calendar_id__in=calendar_ids, date__gte=today, date__lte=last_date
-            )
-            .select_related("calendar")
-            .order_by("date")
-        ):
-            meetings[meeting.calendar_id].append(meeting)
+    meetings: dict[int, list[Meeting]] = {
+        calendar_id: [m for m in found if today <= m.date <= last_date]
+        for calendar_id, found in options.meetings(calendar_ids).items()
+    }
     first_date = min(today, *(s.milestone.date for s in open_steps))
     # Reach back far enough for the longest lead time, so the calendar never has to grow
     # (and query again) while planning.

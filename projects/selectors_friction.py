@@ -6,14 +6,15 @@ from __future__ import annotations
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from governance.models import Department, Procedure
-from projects.models import DepartmentInvolvement, FrictionPoint, FrictionUpdate, Project
+from projects.models import FrictionPoint, FrictionUpdate, Project
 
 
 def friction_points_for_log(*, project: Project) -> QuerySet[FrictionPoint]:
     """A project's friction points for its log: most severe first, then the oldest first
-    (what has chafed longest), each with ``comment_count`` and its departments."""
+    (what has chafed longest), each with ``comment_count`` and its departments. Archived
+    points too: the log's filter leaves them out unless asked (``FrictionPointFilter``)."""
     return (
-        FrictionPoint.objects.filter(project=project, archived_at__isnull=True)
+        FrictionPoint.objects.filter(project=project)
         .select_related("procedure__department", "milestone")
         .prefetch_related("departments")
         .annotate(
@@ -78,18 +79,3 @@ def procedures_active() -> QuerySet[Procedure]:
         .select_related("department")
         .order_by("department__name", "department_id", "name")
     )
-
-
-def departments_on_friction_of(*, project: Project) -> QuerySet[Department]:
-    """Departments worth filtering the project's log on: involved in the project, named
-    on one of its friction points, or owning a procedure one of them is about."""
-    # Three subqueries rather than joins: joined, the involvements, the points and the
-    # procedures' points multiply into millions of rows in a large organisation.
-    involved = DepartmentInvolvement.objects.filter(project=project).values("department_id")
-    named = FrictionPoint.departments.through.objects.filter(frictionpoint__project=project).values(
-        "department_id"
-    )
-    owning = Procedure.objects.filter(friction_points__project=project).values("department_id")
-    return Department.objects.filter(
-        Q(pk__in=involved) | Q(pk__in=named) | Q(pk__in=owning)
-    ).order_by("name")

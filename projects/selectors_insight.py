@@ -23,9 +23,9 @@ Definitions:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
@@ -48,8 +48,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate, TruncQuarter
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import RedisError
 
 from governance.calendar import WorkingCalendar
 from projects.models import FrictionPoint, Project
@@ -64,7 +66,12 @@ EPOCH_JULIAN = 2451546.5  # SQLite's julianday('2000-01-03')
 CALENDAR_YEARS_BACK = 10
 QUARTERS = 8
 TOP = 10
-CACHE_SECONDS = 60
+
+logger = logging.getLogger(__name__)
+
+# None: the points on projects anyone may see; else a confidential project's id.
+Bucket = int | None
+BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
 
 
 def insight_friction(*, user: AnyUser) -> QuerySet[FrictionPoint]:
@@ -119,32 +126,46 @@ def _level(count: int, maximum: int) -> int:
     return 0 if count == 0 or maximum == 0 else max(1, ceil(4 * count / maximum))
 
 
-def heatmap(friction: QuerySet[FrictionPoint]) -> Heatmap:
-    """Points per department and category (two grouped queries): rows by total, most
-    first; a column for points without a category only when there are any."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+def _bucket(path: str = "project") -> Case:
+    """The bucket a point's figures are kept in: ``None`` for a project anyone may see, the
+    project's id for a confidential one (see ``insight_figures``)."""
+    return Case(
+        When(**{f"{path}__is_confidential": True}, then=F(f"{path}_id")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def _heat_rows(friction: QuerySet[FrictionPoint]) -> list[tuple[Bucket, str, str, int]]:
+    """(bucket, department, category, points), in two grouped queries."""
     named = (
         _named_departments()
         .filter(frictionpoint__in=friction.values("pk"))
-        .values_list("department__name", "frictionpoint__category")
+        .annotate(bucket=_bucket("frictionpoint__project"))
+        .values_list("bucket", "department__name", "frictionpoint__category")
         .annotate(n=Count("frictionpoint_id"))
         .order_by()
     )
     from_procedure = (
         friction.filter(procedure__isnull=False)
         .filter(_procedure_department_not_named())
-        .values_list("procedure__department__name", "category")
+        .annotate(bucket=_bucket())
+        .values_list("bucket", "procedure__department__name", "category")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for name, category, n in [*named, *from_procedure]:
-        counts[(name, category)] += n
+    return [*named, *from_procedure]
+
+
+def build_heatmap(counts: Mapping[tuple[str, str], int]) -> Heatmap:
+    """Rows by total, most first; a column for points without a category only when there
+    are any."""
     categories: list[tuple[str, str]] = list(Category.choices)
-    if any(category == "" for _name, category in counts):
+    if any(category == "" and n for (_name, category), n in counts.items()):
         categories.append(("", str(_("Geen categorie"))))
     maximum = max(counts.values(), default=0)
     rows = []
-    for department in {name for name, _category in counts}:
+    for department in {name for (name, _category), n in counts.items() if n}:
         values = [counts.get((department, value), 0) for value, _label in categories]
         rows.append(
             HeatRow(
@@ -155,6 +176,14 @@ def heatmap(friction: QuerySet[FrictionPoint]) -> Heatmap:
         )
     rows.sort(key=lambda row: (-row.total, row.department))
     return Heatmap(columns=[str(label) for _, label in categories], rows=rows, maximum=maximum)
+
+
+def heatmap(friction: QuerySet[FrictionPoint]) -> Heatmap:
+    """Points per department and category (two grouped queries)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for _bucket_id, name, category, n in _heat_rows(friction):
+        counts[(name, category)] += n
+    return build_heatmap(counts)
 
 
 # --- procedures that chafe ----------------------------------------------------------------------
@@ -170,16 +199,19 @@ class ProcedureFriction:
     delay_days: int
 
 
-def procedure_friction(friction: QuerySet[FrictionPoint]) -> list[ProcedureFriction]:
-    """Per procedure: its points, the open ones and the delay caused (one query)."""
+def _procedure_rows(
+    friction: QuerySet[FrictionPoint],
+) -> list[tuple[Bucket, int, str, str, int, int, int | None]]:
+    """(bucket, procedure, name, department, points, open ones, delay), one query."""
     late = Case(
         When(source=AUTOMATIC, slack_days__lt=0, then=-F("slack_days")),
         default=Value(0),
         output_field=IntegerField(),
     )
-    rows = (
+    return list(
         friction.filter(procedure__isnull=False)
-        .values_list("procedure_id", "procedure__name", "procedure__department__name")
+        .annotate(bucket=_bucket())
+        .values_list("bucket", "procedure_id", "procedure__name", "procedure__department__name")
         .annotate(
             count=Count("pk"),
             open=Count("pk", filter=Q(status__in=FrictionPoint.OPEN_STATUSES)),
@@ -187,7 +219,29 @@ def procedure_friction(friction: QuerySet[FrictionPoint]) -> list[ProcedureFrict
         )
         .order_by()
     )
-    return [ProcedureFriction(*row[:5], delay_days=row[5] or 0) for row in rows]
+
+
+def _add_procedure(
+    into: dict[int, ProcedureFriction], row: tuple[int, str, str, int, int, int | None]
+) -> None:
+    procedure_id, name, department, count, open_, delay = row
+    known = into.get(procedure_id)
+    into[procedure_id] = ProcedureFriction(
+        procedure_id,
+        name,
+        department,
+        count + (known.count if known else 0),
+        open_ + (known.open if known else 0),
+        (delay or 0) + (known.delay_days if known else 0),
+    )
+
+
+def procedure_friction(friction: QuerySet[FrictionPoint]) -> list[ProcedureFriction]:
+    """Per procedure: its points, the open ones and the delay caused (one query)."""
+    procedures: dict[int, ProcedureFriction] = {}
+    for row in _procedure_rows(friction):
+        _add_procedure(procedures, row[1:])
+    return list(procedures.values())
 
 
 def ranked_by_count(
@@ -304,9 +358,11 @@ def _median(histogram: dict[int, int]) -> float:
     return (nth(middle - 1) + nth(middle)) / 2
 
 
-def resolve_times(friction: QuerySet[FrictionPoint], *, today: dt.date) -> list[ResolveTime]:
-    """Median working days to resolve per department, fastest first (the closed points
-    only; three queries: the calendar's closed days and two histograms)."""
+def _resolve_rows(
+    friction: QuerySet[FrictionPoint], *, today: dt.date
+) -> list[tuple[Bucket, str, int, int]]:
+    """(bucket, department, working days to resolve, closed points): the closed points'
+    histogram per department (three queries: the closed days and two histograms)."""
     closed = friction.filter(status=FrictionPoint.Status.CLOSED, closed_at__isnull=False)
     days = WorkingDaysBetween(
         "created_at", "closed_at", non_working=non_working_weekdays(today=today)
@@ -315,32 +371,45 @@ def resolve_times(friction: QuerySet[FrictionPoint], *, today: dt.date) -> list[
         _named_departments()
         .filter(frictionpoint__in=closed.values("pk"))
         .annotate(
+            bucket=_bucket("frictionpoint__project"),
             days=WorkingDaysBetween(
                 "frictionpoint__created_at",
                 "frictionpoint__closed_at",
                 non_working=days.non_working,
-            )
+            ),
         )
-        .values_list("department__name", "days")
+        .values_list("bucket", "department__name", "days")
         .annotate(n=Count("pk"))
         .order_by()
     )
     from_procedure = (
         closed.filter(procedure__isnull=False)
         .filter(_procedure_department_not_named())
-        .annotate(days=days)
-        .values_list("procedure__department__name", "days")
+        .annotate(bucket=_bucket(), days=days)
+        .values_list("bucket", "procedure__department__name", "days")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    histograms: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for name, value, n in [*named, *from_procedure]:
-        histograms[name][value] += n
+    return [*named, *from_procedure]
+
+
+def build_resolve_times(histograms: Mapping[str, Mapping[int, int]]) -> list[ResolveTime]:
+    """The median per department from its histogram, fastest first."""
     times = [
-        ResolveTime(name, sum(histogram.values()), _median(histogram))
+        ResolveTime(name, sum(histogram.values()), _median(dict(histogram)))
         for name, histogram in histograms.items()
+        if sum(histogram.values())
     ]
     return sorted(times, key=lambda t: (t.median_days, -t.closed, t.department))
+
+
+def resolve_times(friction: QuerySet[FrictionPoint], *, today: dt.date) -> list[ResolveTime]:
+    """Median working days to resolve per department, fastest first (the closed points
+    only)."""
+    histograms: dict[str, Counter[int]] = defaultdict(Counter)
+    for _bucket_id, name, value, n in _resolve_rows(friction, today=today):
+        histograms[name][value] += n
+    return build_resolve_times(histograms)
 
 
 # --- approaches chosen over time --------------------------------------------------------------
@@ -367,31 +436,57 @@ def quarter_start(day: dt.date) -> dt.date:
     return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def approaches_by_quarter(
-    friction: QuerySet[FrictionPoint], *, today: dt.date, quarters: int = QUARTERS
-) -> list[QuarterApproaches]:
-    """Closed points per approach in each of the last ``quarters`` quarters (by the local
-    date they were closed), oldest first, empty quarters included (one query)."""
+def quarter_starts(today: dt.date, quarters: int = QUARTERS) -> list[dt.date]:
+    """The first days of the last ``quarters`` quarters up to ``today``, oldest first."""
     starts = [quarter_start(today)]
     for _step in range(quarters - 1):
         previous = starts[-1] - dt.timedelta(days=1)
         starts.append(quarter_start(previous))
     starts.reverse()
-    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time()))
+    return starts
+
+
+def _quarter_rows(
+    friction: QuerySet[FrictionPoint], *, since: dt.date
+) -> list[tuple[Bucket, dt.date, str, int]]:
+    """(bucket, quarter, approach, closed points) from ``since`` on, by the local date the
+    points were closed (one query)."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
     rows = (
-        friction.filter(status=FrictionPoint.Status.CLOSED, closed_at__gte=since)
+        friction.filter(status=FrictionPoint.Status.CLOSED, closed_at__gte=start)
         .exclude(approach="")
-        .annotate(quarter=TruncQuarter("closed_at"))
-        .values_list("quarter", "approach")
+        .annotate(bucket=_bucket(), quarter=TruncQuarter("closed_at"))
+        .values_list("bucket", "quarter", "approach")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_quarter = {start: QuarterApproaches(start) for start in starts}
-    for quarter, approach, n in rows:
-        start = quarter.date() if isinstance(quarter, dt.datetime) else quarter
-        if start in by_quarter:
+    return [
+        (bucket, quarter.date() if isinstance(quarter, dt.datetime) else quarter, approach, n)
+        for bucket, quarter, approach, n in rows
+    ]
+
+
+def build_quarters(
+    counts: Mapping[tuple[dt.date, str], int], *, today: dt.date, quarters: int = QUARTERS
+) -> list[QuarterApproaches]:
+    """The last ``quarters`` quarters up to ``today``, oldest first, empty ones included."""
+    by_quarter = {start: QuarterApproaches(start) for start in quarter_starts(today, quarters)}
+    for (start, approach), n in counts.items():
+        if start in by_quarter and n:
             by_quarter[start].counts[approach] = n
     return list(by_quarter.values())
+
+
+def approaches_by_quarter(
+    friction: QuerySet[FrictionPoint], *, today: dt.date, quarters: int = QUARTERS
+) -> list[QuarterApproaches]:
+    """Closed points per approach in each of the last ``quarters`` quarters (by the local
+    date they were closed), oldest first, empty quarters included (one query)."""
+    counts: Counter[tuple[dt.date, str]] = Counter()
+    since = quarter_starts(today, quarters)[0]
+    for _bucket_id, start, approach, n in _quarter_rows(friction, since=since):
+        counts[(start, approach)] += n
+    return build_quarters(counts, today=today, quarters=quarters)
 
 
 # --- lessons learned -------------------------------------------------------------------------
@@ -418,7 +513,40 @@ def lessons_learned(
     return lessons
 
 
-# --- all figures at once, briefly cached --------------------------------------------------------
+# --- all figures at once: a snapshot kept up to date in the background --------------------
+
+
+@dataclass(slots=True)
+class Partials:
+    """The additive counts behind the figures, for one bucket of points: those on
+    projects anyone may see, or those of one confidential project. Figures for a user are
+    the sum of the buckets they may see; medians come from summed histograms."""
+
+    heat: Counter[tuple[str, str]] = field(default_factory=Counter)
+    procedures: dict[int, ProcedureFriction] = field(default_factory=dict)
+    resolve: dict[str, Counter[int]] = field(default_factory=dict)
+    quarters: Counter[tuple[dt.date, str]] = field(default_factory=Counter)
+    lessons: int = 0
+
+    def add(self, other: Partials) -> None:
+        self.heat.update(other.heat)
+        for p in other.procedures.values():
+            _add_procedure(
+                self.procedures,
+                (p.procedure_id, p.name, p.department, p.count, p.open, p.delay_days),
+            )
+        for name, histogram in other.resolve.items():
+            self.resolve.setdefault(name, Counter()).update(histogram)
+        self.quarters.update(other.quarters)
+        self.lessons += other.lessons
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    buckets: dict[Bucket, Partials]
+    day: dt.date  # the day it was computed for (the quarters, the calendar)
+    source: str  # the last change to any friction point it includes
+    computed_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,57 +556,122 @@ class InsightFigures:
     resolve_times: list[ResolveTime]
     quarters: list[QuarterApproaches]
     lessons: int  # all lessons learned, for the pager when nothing is searched
+    computed_at: dt.datetime
 
 
-def _compute(friction: QuerySet[FrictionPoint], *, today: dt.date) -> InsightFigures:
-    return InsightFigures(
-        heatmap=heatmap(friction),
-        procedures=procedure_friction(friction),
-        resolve_times=resolve_times(friction, today=today),
-        quarters=approaches_by_quarter(friction, today=today),
-        lessons=lessons_learned(friction).count(),
+def compute_partials(
+    friction: QuerySet[FrictionPoint], *, today: dt.date
+) -> dict[Bucket, Partials]:
+    """Every count of the page per bucket, in eight queries over ``friction``."""
+    buckets: dict[Bucket, Partials] = defaultdict(Partials)
+    for bucket, name, category, n in _heat_rows(friction):
+        buckets[bucket].heat[(name, category)] += n
+    for bucket, *row in _procedure_rows(friction):
+        _add_procedure(buckets[bucket].procedures, row)
+    for bucket, name, value, n in _resolve_rows(friction, today=today):
+        buckets[bucket].resolve.setdefault(name, Counter())[value] += n
+    since = quarter_starts(today, QUARTERS + 1)[0]  # a quarter more: the snapshot can age
+    for bucket, start, approach, n in _quarter_rows(friction, since=since):
+        buckets[bucket].quarters[(start, approach)] += n
+    lessons = (
+        lessons_learned(friction)
+        .annotate(bucket=_bucket())
+        .values_list("bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for bucket, n in lessons:
+        buckets[bucket].lessons += n
+    return dict(buckets)
 
 
-def visibility_scope(user: AnyUser) -> str:
-    """A key for what the user may see: "all" for a Beheerder, else a digest of the
-    confidential projects they may see (everyone sees the rest). Users with the same
-    scope see the same figures, so they share them in the cache."""
+SNAPSHOT_KEY = "bb-insight:snapshot:v1"
+REFRESH_LOCK_KEY = "bb-insight:refreshing"
+REFRESH_LOCK_SECONDS = 120
+
+
+def _last_change() -> str:
+    latest = FrictionPoint.objects.order_by().aggregate(latest=Max("updated_at"))["latest"]
+    return latest.isoformat() if latest else "-"
+
+
+def insight_refresh(*, today: dt.date | None = None) -> Snapshot:
+    """Compute the snapshot of all figures now and keep it (the task
+    ``projects.tasks.refresh_insight`` runs this in a worker)."""
+    day = today or timezone.localdate()
+    try:
+        source = _last_change()  # before counting: a change meanwhile makes it stale
+        friction = FrictionPoint.objects.filter(archived_at__isnull=True)
+        snapshot = Snapshot(
+            buckets=compute_partials(friction, today=day),
+            day=day,
+            source=source,
+            computed_at=timezone.now(),
+        )
+        cache.set(SNAPSHOT_KEY, snapshot, None)
+    finally:
+        cache.delete(REFRESH_LOCK_KEY)
+    return snapshot
+
+
+def _request_refresh() -> None:
+    """Ask a worker to recompute the snapshot, once at a time. Without a broker
+    (``CELERY_TASK_ALWAYS_EAGER``) it runs here and now; a broker that is down only
+    leaves the figures as they were (logged)."""
+    from projects.tasks import refresh_insight  # the tasks module imports the services
+
+    if not cache.add(REFRESH_LOCK_KEY, 1, REFRESH_LOCK_SECONDS):
+        return
+    try:
+        refresh_insight.apply_async(retry=False)
+    except BROKER_ERRORS as exc:
+        cache.delete(REFRESH_LOCK_KEY)
+        logger.warning("Insight figures not refreshed, the broker is unreachable (%s)", exc)
+
+
+def visible_confidential(user: AnyUser) -> list[int] | None:
+    """The confidential projects the user may see (``None``: all of them, a Beheerder).
+    Everyone who may open the page sees every other project."""
     if is_administrator(user):
-        return "all"
-    confidential = (
+        return None
+    return list(
         projects_visible_to(user, Project.objects.all())
         .filter(is_confidential=True)
-        .order_by("pk")
         .values_list("pk", flat=True)
     )
-    digest = hashlib.sha256(",".join(str(pk) for pk in confidential).encode())
-    return digest.hexdigest()[:20]
 
 
 def insight_figures(*, user: AnyUser, today: dt.date) -> InsightFigures:
-    """Every aggregate of the page for this user, cached for ``CACHE_SECONDS``.
+    """Every aggregate of the page for this user, from the snapshot.
 
-    The aggregates read all friction points (about 100,000 at 10,000 projects: half a
-    second of SQL), so they are kept briefly. The key holds what the figures depend on:
-    the user's visibility scope (``visibility_scope``: users who may see the same
-    projects share the entry), the language (the labels), the day (the quarters) and the
-    last change to any friction point (one index lookup). So a change to friction or to
-    who may see a confidential project shows at once; only a project that stops being
-    confidential can take up to a minute to show up in the counts of others.
+    The aggregates read all friction points (about 100,000 at 10,000 projects: most of a
+    second of SQL), so they are not computed per request. One snapshot holds them for
+    everyone, split into buckets: the points on projects anyone may see, and per
+    confidential project its own. A user's figures add up the buckets they may see, so a
+    confidential project never counts for someone who may not see it, and who may see
+    it is checked on every request.
+
+    A change to any friction point makes the snapshot stale: the page still shows it
+    (with the time it was computed) and a worker recomputes it (without a broker, as in
+    development and tests, that happens at once, so a change shows at once). Only an
+    empty cache (the first view after a deploy or a flush) computes it in the request.
     """
-    latest = FrictionPoint.objects.order_by().aggregate(latest=Max("updated_at"))["latest"]
-    key = ":".join(
-        [
-            "bb-insight",
-            visibility_scope(user),
-            translation.get_language() or "",
-            today.isoformat(),
-            latest.isoformat() if latest else "-",
-        ]
+    snapshot: Snapshot | None = cache.get(SNAPSHOT_KEY)
+    if snapshot is None:
+        snapshot = insight_refresh(today=today)
+    elif snapshot.source != _last_change() or snapshot.day != today:
+        _request_refresh()
+        snapshot = cache.get(SNAPSHOT_KEY) or snapshot
+    seen = visible_confidential(user)
+    total = Partials()
+    for bucket, partials in snapshot.buckets.items():
+        if bucket is None or seen is None or bucket in seen:
+            total.add(partials)
+    return InsightFigures(
+        heatmap=build_heatmap(total.heat),
+        procedures=list(total.procedures.values()),
+        resolve_times=build_resolve_times(total.resolve),
+        quarters=build_quarters(total.quarters, today=today),
+        lessons=total.lessons,
+        computed_at=snapshot.computed_at,
     )
-    figures = cache.get(key)
-    if figures is None:
-        figures = _compute(insight_friction(user=user), today=today)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures

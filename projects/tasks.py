@@ -14,6 +14,8 @@ from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.utils import timezone
 
+from config.history import history_context
+from projects.selectors_insight import insight_refresh
 from projects.services.scan import friction_scan
 
 RETRY_OPTIONS = {
@@ -25,7 +27,9 @@ RETRY_OPTIONS = {
 }
 
 
+# The audit trail names the scan as the actor of the flags it raises, updates and resolves.
 @shared_task(name="projects.tasks.scan_friction", **RETRY_OPTIONS)
+@history_context(actor="friction_scan")
 def scan_friction(today: str | None = None) -> dict[str, int]:
     """The scheduled scan of all projects; ``today`` (YYYY-MM-DD) defaults to the date."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
@@ -33,6 +37,14 @@ def scan_friction(today: str | None = None) -> dict[str, int]:
 
 
 @shared_task(name="projects.tasks.rescan_projects", **RETRY_OPTIONS)
+@history_context(actor="friction_scan")
 def rescan_projects(project_ids: list[int]) -> dict[str, int]:
     """Rescan these projects after an edit (see ``projects.services.rescan``)."""
     return friction_scan(today=timezone.localdate(), project_ids=project_ids).counts
+
+
+@shared_task(name="projects.tasks.refresh_insight", **RETRY_OPTIONS)
+def refresh_insight() -> int:
+    """Recompute the figures of "Waar wringt het?" (see ``projects.selectors_insight``);
+    returns the number of buckets."""
+    return len(insight_refresh().buckets)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from config.text import search_text
 from governance.models import Role
 from projects.charts import stacked_bar_chart
 from projects.models import FrictionPoint
@@ -67,7 +68,7 @@ def insight(request: HtmxHttpRequest) -> HttpResponse:
     if not may_see_insight(request.user):
         raise PermissionDenied
     friction = insight_friction(user=request.user)
-    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    search = search_text(request.GET.get("q"), SEARCH_MAX_LENGTH)
     lessons_only = (
         bool(request.htmx)
         and request.htmx.target == "lessons"
@@ -105,6 +106,7 @@ def insight(request: HtmxHttpRequest) -> HttpResponse:
         context.update(
             {
                 "heatmap": figures.heatmap,
+                "computed_at": figures.computed_at,
                 "by_count": ranked_by_count(figures.procedures),
                 "by_delay": ranked_by_delay(figures.procedures),
                 "resolve_times": figures.resolve_times,

@@ -13,22 +13,27 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from governance.calendar import WorkingCalendar
 from projects.charts import nice_ceiling, stacked_bar_chart
 from projects.models import FrictionPoint
 from projects.selectors_insight import (
+    REFRESH_LOCK_KEY,
     WorkingDaysBetween,
     _median,
     approaches_by_quarter,
     heatmap,
+    insight_figures,
     insight_friction,
+    insight_refresh,
     non_working_weekdays,
     procedure_friction,
     ranked_by_delay,
     resolve_times,
 )
 from projects.services.friction import friction_point_close
+from projects.tasks import refresh_insight
 from tests.factories import (
     ClosedDayFactory,
     CommissionerFactory,
@@ -44,6 +49,13 @@ pytestmark = pytest.mark.django_db
 INSIGHT = "/inzicht/"
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 TODAY = dt.date(2027, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _worker_at_once(monkeypatch):
+    """The snapshot is recomputed by a worker; here it runs at once in the test, as without
+    a broker (with REDIS_URL set the task would otherwise wait in Redis)."""
+    monkeypatch.setattr(refresh_insight, "apply_async", lambda **kwargs: refresh_insight())
 
 
 @pytest.fixture(autouse=True)
@@ -426,3 +438,61 @@ def test_its_query_count_does_not_grow(client, world, size, persona, django_asse
     # Within the minute the figures come from the cache.
     with django_assert_max_num_queries(7):
         assert client.get(INSIGHT).status_code == 200
+
+
+# --- the snapshot kept up to date in the background -----------------------------------------
+
+
+@pytest.fixture
+def broker_queue(monkeypatch):
+    """Stands in for the broker (the edge): records what the page asks a worker to do."""
+    queued: list[str] = []
+    monkeypatch.setattr(
+        refresh_insight, "apply_async", lambda **kwargs: queued.append("refresh_insight")
+    )
+    return queued
+
+
+def test_a_stale_snapshot_is_shown_while_a_worker_recomputes_it(client, world, broker_queue):
+    FrictionPointFactory(project=world.own, departments=[world.department])
+    client.force_login(world.commissioner)
+    first = client.get(INSIGHT)  # no snapshot yet: computed in the request
+    assert first.context["heatmap"].total == 1
+    assert broker_queue == []
+    FrictionPointFactory(project=world.own, departments=[world.department])
+    stale = client.get(INSIGHT)
+    assert stale.context["heatmap"].total == 1  # the previous figures, not an error
+    assert broker_queue == ["refresh_insight"]
+    client.get(INSIGHT)  # asked once: the lock holds until the worker is done
+    assert broker_queue == ["refresh_insight"]
+    refresh_insight()  # what the worker runs
+    fresh = client.get(INSIGHT)
+    assert fresh.context["heatmap"].total == 2
+    assert "Bijgewerkt op" in fresh.content.decode()
+
+
+def test_a_broker_that_is_down_leaves_the_figures_as_they_were(client, world, monkeypatch):
+    def down(**kwargs):
+        raise BrokerOperationalError("connection refused")
+
+    monkeypatch.setattr(refresh_insight, "apply_async", down)
+    FrictionPointFactory(project=world.own, departments=[world.department])
+    client.force_login(world.commissioner)
+    client.get(INSIGHT)
+    FrictionPointFactory(project=world.own, departments=[world.department])
+    response = client.get(INSIGHT)
+    assert response.status_code == 200
+    assert response.context["heatmap"].total == 1
+    assert cache.get(REFRESH_LOCK_KEY) is None  # the next view asks again
+
+
+def test_confidential_points_count_only_for_who_may_see_them_in_one_snapshot(world):
+    FrictionPointFactory(project=world.own_secret, departments=[world.department])
+    FrictionPointFactory(project=world.other, departments=[world.department])
+    snapshot = insight_refresh(today=TODAY)
+    assert sum(snapshot.buckets[None].heat.values()) == 1
+    assert sum(snapshot.buckets[world.own_secret.pk].heat.values()) == 1
+    mine = insight_figures(user=world.commissioner, today=TODAY)
+    theirs = insight_figures(user=world.other_commissioner, today=TODAY)
+    everyone = insight_figures(user=world.admin, today=TODAY)
+    assert (mine.heatmap.total, theirs.heatmap.total, everyone.heatmap.total) == (2, 1, 2)
