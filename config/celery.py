@@ -22,4 +22,9 @@ app.conf.beat_schedule = {
         "task": "projects.tasks.scan_friction",
         "schedule": crontab(minute=5, hour="8-18", day_of_week="mon-fri"),
     },
+    # Contact persons past their retention period (BB_CONTACT_RETENTION_MONTHS).
+    "purge-expired-contacts-nightly": {
+        "task": "stakeholders.tasks.purge_expired_contacts",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -5,6 +5,7 @@ A leaf app: nothing here imports ``projects`` or ``stakeholders``.
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -35,6 +36,13 @@ class Sector(models.Model):
         return self.name
 
 
+# Both are in the audit trail (see config/history.py).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    context_field=pghistory.ContextJSONField(),
+)
 class Department(models.Model):
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="departments", verbose_name=_("sector")
@@ -114,6 +122,12 @@ class Meeting(models.Model):
         return f"{self.calendar} {self.date:%d-%m-%Y}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    context_field=pghistory.ContextJSONField(),
+)
 class Procedure(models.Model):
     class Kind(models.TextChoices):
         COLLEGE_DECISION = "collegebesluit", _("Collegebesluit")

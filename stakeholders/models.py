@@ -6,6 +6,7 @@ they keep only what working together needs.
 
 from __future__ import annotations
 
+import pghistory
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,14 @@ class Stakeholder(models.Model):
         return self.name
 
 
+# In the audit trail like the projects' rows; its events hold personal data, so erasing a
+# contact erases them too (stakeholders/retention.py).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    context_field=pghistory.ContextJSONField(),
+)
 class Contact(models.Model):
     stakeholder = models.ForeignKey(
         Stakeholder,

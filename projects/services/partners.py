@@ -34,6 +34,7 @@ from projects.permissions import Action, can
 from projects.selectors_partners import may_log_party_contact
 from projects.services.rescan import rescan_enqueue
 from stakeholders.models import Contact, Stakeholder
+from stakeholders.retention import contact_history_erase
 
 
 @dataclass(frozen=True)
@@ -422,11 +423,13 @@ def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, An
     return data
 
 
-def contact_erase(*, contact: Contact, actor: AbstractBaseUser) -> None:
+def contact_erase(*, contact: Contact, actor: AbstractBaseUser | None) -> None:
     """Erase a contact person: the row is deleted; in the contact moments they took part
     in a placeholder stays ("verwijderde persoon"), so nothing else is lost. Their name
-    is also removed from the admin history. The party's history notes the erasure by
-    number, not by name."""
+    is also removed from the admin history, and their audit-trail events (snapshots of
+    their data) are deleted. The party's history notes the erasure by number, not by
+    name; without an ``actor`` (the scheduled purge, stakeholders/retention.py) it gets
+    no entry."""
     with transaction.atomic():
         contact = (
             Contact.objects.select_for_update().select_related("stakeholder").get(pk=contact.pk)
@@ -438,14 +441,18 @@ def contact_erase(*, contact: Contact, actor: AbstractBaseUser) -> None:
         LogEntry.objects.filter(content_type=content_type, object_id=str(contact.pk)).update(
             object_repr=_("verwijderde persoon")
         )
-        _log(
-            actor=actor,
-            obj=contact.stakeholder,
-            flag=CHANGE,
-            message=_(
-                "Persoonsgegevens van contactpersoon nr. %(pk)s gewist; contactmomenten "
-                "bewaard met “verwijderde persoon”."
+        if actor is not None:
+            _log(
+                actor=actor,
+                obj=contact.stakeholder,
+                flag=CHANGE,
+                message=_(
+                    "Persoonsgegevens van contactpersoon nr. %(pk)s gewist; contactmomenten "
+                    "bewaard met “verwijderde persoon”."
+                )
+                % {"pk": contact.pk},
             )
-            % {"pk": contact.pk},
-        )
+        pk = contact.pk
         contact.delete()
+        # After the delete: the delete itself records one more snapshot.
+        contact_history_erase(contact_pk=pk)

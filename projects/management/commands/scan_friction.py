@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from config.history import history_context
 from projects.services.scan import friction_scan
 
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, today: dt.date | None, project_ids: list[int] | None, **options):
-        result = friction_scan(today=today or timezone.localdate(), project_ids=project_ids)
+        with history_context(actor="friction_scan"):
+            result = friction_scan(today=today or timezone.localdate(), project_ids=project_ids)
         counts = result.counts
         self.stdout.write(
             f"Knelpuntenscan {result.today.isoformat()}: {counts['steps']} open procedurestappen, "
