@@ -25,7 +25,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance import admin as governance_admin
-from governance.models import Meeting, MeetingCalendar, Procedure, Role
+from governance.models import Department, Meeting, MeetingCalendar, Procedure, Role
+from projects.admin_history import AuditTrailAdminMixin
 from projects.models import (
     Agreement,
     DepartmentInvolvement,
@@ -39,7 +40,9 @@ from projects.models import (
     Project,
     StakeholderInvolvement,
 )
+from projects.services.friction import friction_point_archive, friction_point_restore
 from projects.services.partners import contact_erase, contact_export, stakeholder_merge
+from projects.services.projects import project_archive, project_restore
 from projects.services.rescan import (
     rescan_enqueue,
     rescan_enqueue_for_meeting_calendar,
@@ -83,6 +86,40 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArchiveInsteadOfDeleteMixin:
+    """Projects and friction points are archived, never deleted (nothing gets lost): no
+    delete permission, and "archive"/"restore" actions that go through the services, so
+    the point's timeline and the security log say who did it."""
+
+    actions = ("archive_selected", "restore_selected")
+    archive_service: Any
+    restore_service: Any
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, *, archive: bool) -> None:
+        todo = queryset.filter(archived_at__isnull=archive)
+        done = 0
+        for obj in todo:
+            (self.archive_service if archive else self.restore_service)(obj, request.user)
+            done += 1
+        message = (
+            gettext("%(count)d gearchiveerd; niets is verwijderd.")
+            if archive
+            else gettext("%(count)d uit het archief teruggezet.")
+        )
+        self.message_user(request, message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Archiveren (niet verwijderen)"), permissions=["change"])
+    def archive_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, archive=True)
+
+    @admin.action(description=_("Uit het archief terugzetten"), permissions=["change"])
+    def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, archive=False)
+
+
 class VersionBumpMixin:
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
@@ -118,7 +155,9 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionBumpMixin, admin.ModelAdmin):
+class ProjectAdmin(
+    AuditTrailAdminMixin, ArchiveInsteadOfDeleteMixin, VersionBumpMixin, admin.ModelAdmin
+):
     list_display = (
         "title",
         "status",
@@ -147,7 +186,8 @@ class ProjectAdmin(VersionBumpMixin, admin.ModelAdmin):
         "commissioner__last_name",
     )
     autocomplete_fields = ("leader",)
-    readonly_fields = ("version", "created_at", "updated_at")
+    # Archiving goes through the actions, so it is recorded.
+    readonly_fields = ("archived_at", "version", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "purpose", "description", "status")}),
         (
@@ -164,6 +204,14 @@ class ProjectAdmin(VersionBumpMixin, admin.ModelAdmin):
     )
     inlines = (DepartmentInvolvementInline, StakeholderInvolvementInline, MilestoneInline)
     show_full_result_count = False
+
+    @staticmethod
+    def archive_service(obj: Project, actor: Any) -> None:
+        project_archive(project=obj, actor=actor)
+
+    @staticmethod
+    def restore_service(obj: Project, actor: Any) -> None:
+        project_restore(project=obj, actor=actor)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
         return (
@@ -354,7 +402,9 @@ class FrictionUpdateInline(admin.TabularInline):
 
 
 @admin.register(FrictionPoint)
-class FrictionPointAdmin(VersionBumpMixin, admin.ModelAdmin):
+class FrictionPointAdmin(
+    AuditTrailAdminMixin, ArchiveInsteadOfDeleteMixin, VersionBumpMixin, admin.ModelAdmin
+):
     form = FrictionPointAdminForm
     list_display = (
         "title",
@@ -380,6 +430,7 @@ class FrictionPointAdmin(VersionBumpMixin, admin.ModelAdmin):
     search_fields = ("title", "description", "purpose_question", "lesson_learned", "project__title")
     autocomplete_fields = ("project", "departments", "procedure", "milestone", "meeting", "author")
     readonly_fields = (
+        "archived_at",
         "source",
         "flag_kind",
         "latest_start",
@@ -446,6 +497,14 @@ class FrictionPointAdmin(VersionBumpMixin, admin.ModelAdmin):
     )
     inlines = (FrictionUpdateInline,)
 
+    @staticmethod
+    def archive_service(obj: FrictionPoint, actor: Any) -> None:
+        friction_point_archive(point=obj, author=actor)
+
+    @staticmethod
+    def restore_service(obj: FrictionPoint, actor: Any) -> None:
+        friction_point_restore(point=obj, author=actor)
+
 
 @admin.register(FrictionUpdate)
 class FrictionUpdateAdmin(admin.ModelAdmin):
@@ -464,16 +523,21 @@ class FrictionUpdateAdmin(admin.ModelAdmin):
 
 
 # --- governance admins that must trigger a rescan ---------------------------------------------
-# governance is a leaf and cannot import projects, so the rescan hooks are added here.
+# governance is a leaf and cannot import projects, so the rescan hooks (and the audit trail
+# under "Geschiedenis") are added here.
 
 SCHEDULE_FIELDS = {"lead_time_days", "meeting_calendar", "is_active"}
 
 
-class RescanProcedureAdmin(governance_admin.ProcedureAdmin):
+class RescanProcedureAdmin(AuditTrailAdminMixin, governance_admin.ProcedureAdmin):
     def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and SCHEDULE_FIELDS & set(form.changed_data):
             rescan_enqueue_for_procedure(procedure_id=obj.pk)
+
+
+class AuditedDepartmentAdmin(AuditTrailAdminMixin, governance_admin.DepartmentAdmin):
+    """Departments with the audit trail under "Geschiedenis"."""
 
 
 class RescanMeetingCalendarAdmin(governance_admin.MeetingCalendarAdmin):
@@ -495,6 +559,7 @@ class RescanMeetingAdmin(governance_admin.MeetingAdmin):
 
 
 for _model, _admin_class in (
+    (Department, AuditedDepartmentAdmin),
     (Procedure, RescanProcedureAdmin),
     (MeetingCalendar, RescanMeetingCalendarAdmin),
     (Meeting, RescanMeetingAdmin),
@@ -658,7 +723,7 @@ class PartnerStakeholderAdmin(stakeholders_admin.StakeholderAdmin):
         return TemplateResponse(request, MERGE_TEMPLATE, context)
 
 
-class PartnerContactAdmin(stakeholders_admin.ContactAdmin):
+class PartnerContactAdmin(AuditTrailAdminMixin, stakeholders_admin.ContactAdmin):
     """Contact persons, with a person's rights: export everything stored about them
     (JSON) and erase them (contact moments keep a "verwijderde persoon")."""
 

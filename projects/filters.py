@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from config.text import search_text
 from governance.models import Department, Role
 from projects.forms import PersonChoiceField, style_widgets
 from projects.models import DepartmentInvolvement, Project, ProjectQuerySet
@@ -19,9 +20,22 @@ class PersonChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
+class ArchiveChoice:
+    ACTIVE = "actief"
+    ARCHIVED = "gearchiveerd"
+    ALL = "alle"
+    CHOICES = [
+        (ACTIVE, _("Actieve projecten")),
+        (ARCHIVED, _("Gearchiveerde projecten")),
+        (ALL, _("Actief en gearchiveerd")),
+    ]
+    VALUES = {ACTIVE, ARCHIVED, ALL}
+
+
 class ProjectFilter(django_filters.FilterSet):
-    """Scope (whose projects), search, status, department and commissioner. The scope
-    defaults per role: leaders see their own projects first."""
+    """Scope (whose projects), search, status, department, commissioner and archive. The
+    scope defaults per role: leaders see their own projects first; archived projects are
+    left out unless asked for."""
 
     scope = django_filters.ChoiceFilter(
         label=_("Toon"),
@@ -51,6 +65,13 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("Alle opdrachtgevers"),
     )
 
+    archive = django_filters.ChoiceFilter(
+        label=_("Archief"),
+        choices=ArchiveChoice.CHOICES,
+        method="filter_archive",
+        empty_label=None,
+    )
+
     class Meta:
         model = Project
         fields: list[str] = []
@@ -60,6 +81,8 @@ class ProjectFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         if not data.get("scope"):
             data["scope"] = default_scope(user).value
+        if data.get("archive") not in ArchiveChoice.VALUES:
+            data["archive"] = ArchiveChoice.ACTIVE
         super().__init__(data, *args, request=request, **kwargs)
         style_widgets(self.form)
 
@@ -71,8 +94,15 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_scope(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
         return scope_filter(queryset, user=self.request.user, scope=Scope(value))
 
+    def filter_archive(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
+        if value == ArchiveChoice.ARCHIVED:
+            return queryset.filter(archived_at__isnull=False)
+        if value == ArchiveChoice.ALL:
+            return queryset
+        return queryset.active()
+
     def filter_search(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
-        return project_search(queryset, value)
+        return project_search(queryset, search_text(value))
 
     def filter_department(
         self, queryset: ProjectQuerySet, name: str, value: Department | None

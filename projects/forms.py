@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import IdsChoiceField
 from governance.models import Department, Procedure, Role
 from projects.models import (
     DepartmentInvolvement,
@@ -238,6 +239,10 @@ class BaseDepartmentFormSet(SharedChoicesFormSet):
         return DepartmentInput(department=obj.department, role=obj.role)
 
 
+# Rows a project form takes per list; also the most a posted form count can make the
+# server build (a forged TOTAL_FORMS of a billion builds no more than this).
+ROWS_MAX = 100
+
 DepartmentFormSet = inlineformset_factory(
     Project,
     DepartmentInvolvement,
@@ -246,6 +251,9 @@ DepartmentFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
     can_delete_extra=False,
+    max_num=ROWS_MAX,
+    absolute_max=ROWS_MAX,
+    validate_max=True,
 )
 
 SCORE_ERRORS = {
@@ -328,10 +336,13 @@ PartnerFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
     can_delete_extra=False,
+    max_num=ROWS_MAX,
+    absolute_max=ROWS_MAX,
+    validate_max=True,
 )
 
 
-class ProcedureChoiceField(forms.ModelMultipleChoiceField):
+class ProcedureChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         label = _("%(name)s (%(department)s, %(days)s werkdagen)") % {
             "name": obj.name,
@@ -428,6 +439,9 @@ MilestoneFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
     can_delete_extra=False,
+    max_num=ROWS_MAX,
+    absolute_max=ROWS_MAX,
+    validate_max=True,
 )
 
 

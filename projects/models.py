@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,11 +16,26 @@ from stakeholders.models import Stakeholder
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+def audited(*, exclude: tuple[str, ...] = ()):
+    """Record every insert, update and delete of the model in the audit trail: on
+    PostgreSQL by triggers (bulk writes too), elsewhere by the fallback in
+    ``config/history.py``. ``exclude`` leaves out bookkeeping that says nothing about what
+    changed (an update touching only those fields records no event)."""
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        exclude=list(exclude),
+        context_field=pghistory.ContextJSONField(),
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
     def active(self) -> ProjectQuerySet:
         return self.filter(archived_at__isnull=True)
 
 
+@audited(exclude=("updated_at", "version"))
 class Project(models.Model):
     class Status(models.TextChoices):
         IDEA = "idee", _("Idee")
@@ -99,6 +115,7 @@ class Project(models.Model):
         return reverse("projects:detail", args=[self.pk])
 
 
+@audited()
 class DepartmentInvolvement(models.Model):
     class Role(models.TextChoices):
         LEAD = "trekker", _("Trekker")
@@ -135,6 +152,7 @@ class DepartmentInvolvement(models.Model):
         return f"{self.department} ({self.get_role_display()})"
 
 
+@audited()
 class StakeholderInvolvement(models.Model):
     class Role(models.TextChoices):
         PARTNER = "partner", _("Partner")
@@ -183,6 +201,7 @@ class StakeholderInvolvement(models.Model):
         return f"{self.stakeholder} ({self.get_role_display()})"
 
 
+@audited(exclude=("updated_at",))
 class Milestone(models.Model):
     class Kind(models.TextChoices):
         SUBSIDY_DEADLINE = "subsidie", _("Subsidiedeadline")
@@ -218,6 +237,7 @@ class Milestone(models.Model):
         return f"{self.title} ({self.date:%d-%m-%Y})"
 
 
+@audited()
 class ProcedureStep(models.Model):
     """An internal procedure that must be finished before a milestone."""
 
@@ -257,6 +277,7 @@ class ProcedureStep(models.Model):
         return self.status in (self.Status.TO_START, self.Status.IN_PROGRESS)
 
 
+@audited(exclude=("updated_at", "last_activity_at", "version", "notified_severity"))
 class FrictionPoint(models.Model):
     """A knelpunt: where the inside blocks or clashes with the outside."""
 
@@ -477,6 +498,8 @@ class FrictionUpdate(models.Model):
         STATUS = "status", _("Statuswijziging")
         SUPPORT_ANSWER = "antwoord", _("Antwoord op ondersteuningsvraag")
         SYSTEM = "systeem", _("Automatische update")
+        EDITED = "bewerkt", _("Knelpunt bewerkt")
+        ARCHIVE = "archief", _("Archief")
 
     friction_point = models.ForeignKey(
         FrictionPoint, on_delete=models.CASCADE, related_name="updates", verbose_name=_("knelpunt")

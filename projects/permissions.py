@@ -8,6 +8,12 @@
 - Only leader, commissioner and Beheerders edit the project itself.
 - A support request is answered by the project's commissioner or a Beheerder; the heads
   of the departments a friction point is about respond to it as thinking partners.
+- Archiving (and restoring) a project or one of its friction points is for the same three
+  as editing: leader, commissioner, Beheerder. Not for the heads of involved departments:
+  archiving takes a point out of every open list, and the department a point is about
+  should not be able to make it disappear.
+- Archived means read-only: nobody contributes to or edits an archived project or an
+  archived friction point until it is restored; it stays visible to whoever could see it.
 
 Views fetch every project and friction point through ``get_project_for_user`` and
 ``get_friction_point_for_user`` so no view can forget a rule.
@@ -32,6 +38,7 @@ class Action(StrEnum):
     VIEW = "view"
     CONTRIBUTE = "contribute"
     EDIT = "edit"
+    ARCHIVE = "archive"  # archive and restore
 
 
 def is_administrator(user: AnyUser) -> bool:
@@ -89,21 +96,19 @@ def _relation(user: AnyUser, project: Project) -> set[str]:
 
 
 def can(user: AnyUser, action: Action, project: Project) -> bool:
-    relation = _relation(user, project)
-    if action == Action.VIEW:
-        return bool(relation) or (user.is_authenticated and not project.is_confidential)
-    if action == Action.CONTRIBUTE:
-        return bool(relation)
-    return bool(relation & {"administrator", "leader", "commissioner"})
+    return project_permissions(user, project)[action.value]
 
 
 def project_permissions(user: AnyUser, project: Project) -> dict[str, bool]:
-    """The three answers at once, for templates (``perms.edit`` ...)."""
+    """Every answer at once, keyed by ``Action`` value, for templates (``perms.edit`` ...)."""
     relation = _relation(user, project)
+    manages = bool(relation & {"administrator", "leader", "commissioner"})
+    archived = project.archived_at is not None
     return {
         "view": bool(relation) or (user.is_authenticated and not project.is_confidential),
-        "contribute": bool(relation),
-        "edit": bool(relation & {"administrator", "leader", "commissioner"}),
+        "contribute": bool(relation) and not archived,
+        "edit": manages and not archived,
+        "archive": manages,
     }
 
 
@@ -142,6 +147,10 @@ def get_friction_point_for_user(
         raise Http404 from None
     if action != Action.VIEW and not can(user, action, project):
         raise PermissionDenied
+    if point.archived_at is not None and action in (Action.CONTRIBUTE, Action.EDIT):
+        raise PermissionDenied  # read-only until restored
+    if project.archived_at is not None and action == Action.ARCHIVE:
+        raise PermissionDenied  # the points of an archived project stay as they are
     point.project = project
     return point
 

@@ -332,6 +332,16 @@ def inbox_page(
 def procedures_headed_by(*, user: AnyUser) -> QuerySet[Procedure]:
     """The procedures of the user's departments, with their open friction on projects the
     user may see (``open_friction``)."""
+    return procedures_with_open_friction(
+        user=user, procedures=Procedure.objects.filter(department__head=user)
+    )
+
+
+def procedures_with_open_friction(
+    *, user: AnyUser, procedures: QuerySet[Procedure]
+) -> QuerySet[Procedure]:
+    """``procedures`` with their open friction on projects the user may see
+    (``open_friction``)."""
     visible = projects_visible_to(user, Project.objects.active())
     counted = (
         open_points()
@@ -342,8 +352,7 @@ def procedures_headed_by(*, user: AnyUser) -> QuerySet[Procedure]:
         .values("n")
     )
     return (
-        Procedure.objects.filter(department__head=user)
-        .select_related("department")
+        procedures.select_related("department")
         .annotate(open_friction=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
         .order_by("department__name", "name", "pk")
     )

@@ -70,9 +70,10 @@ def projects_contributable_by(user: AnyUser, queryset: ProjectQuerySet) -> Proje
     """The projects of ``queryset`` where ``permissions.can(user, Action.CONTRIBUTE, p)``
     holds, as one queryset: Beheerders, leaders, commissioners and heads of involved
     departments. The same rule as ``permissions._relation`` (a test keeps them equal);
-    writes still check ``permissions.can`` itself."""
+    writes still check ``permissions.can`` itself. Archived projects are read-only."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
+    queryset = queryset.filter(archived_at__isnull=True)
     if is_administrator(user):
         return queryset
     heads = DepartmentInvolvement.objects.filter(project=OuterRef("pk"), department__head=user)
@@ -81,9 +82,10 @@ def projects_contributable_by(user: AnyUser, queryset: ProjectQuerySet) -> Proje
 
 def projects_editable_by(user: AnyUser, queryset: ProjectQuerySet) -> ProjectQuerySet:
     """The projects of ``queryset`` where ``permissions.can(user, Action.EDIT, p)`` holds:
-    Beheerders, leaders and commissioners (kept equal by the same test)."""
+    Beheerders, leaders and commissioners (kept equal by the same test), not archived."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
+    queryset = queryset.filter(archived_at__isnull=True)
     if is_administrator(user):
         return queryset
     return queryset.filter(Q(leader=user) | Q(commissioner=user))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from projects.views import dashboard, exports, friction, inbox, insight, partners, projects
+from projects.views import dashboard, exports, friction, history, inbox, insight, partners, projects
 
 app_name = "projects"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("projects/new/", projects.project_create, name="create"),
     path("projects/<int:pk>/", projects.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", projects.project_edit, name="edit"),
+    path("projects/<int:pk>/geschiedenis/", history.project_history_view, name="history"),
+    path("projects/<int:pk>/archive/", projects.project_archive, name="archive"),
+    path("projects/<int:pk>/restore/", projects.project_restore, name="restore"),
     path(
         "projects/<int:pk>/steps/<int:step_pk>/status/",
         projects.step_status,
@@ -39,6 +42,21 @@ urlpatterns = [
         "projects/<int:pk>/friction/<int:fp>/close/",
         friction.friction_close,
         name="friction_close",
+    ),
+    path(
+        "projects/<int:pk>/friction/<int:fp>/edit/",
+        friction.friction_edit,
+        name="friction_edit",
+    ),
+    path(
+        "projects/<int:pk>/friction/<int:fp>/archive/",
+        friction.friction_archive,
+        name="friction_archive",
+    ),
+    path(
+        "projects/<int:pk>/friction/<int:fp>/restore/",
+        friction.friction_restore,
+        name="friction_restore",
     ),
     # --- commissioning dashboard, department inbox, insight and exports ---
     # (projects/views/dashboard.py, inbox.py, insight.py, exports.py)

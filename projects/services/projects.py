@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.audit_log import security_event
 from governance.models import Department, Procedure, Role
 from projects.models import (
     DepartmentInvolvement,
@@ -28,6 +29,7 @@ from projects.models import (
 )
 from projects.permissions import has_role
 from projects.selectors import may_choose_leader, may_create_projects
+from projects.services.conflicts import EditConflict
 from projects.services.rescan import rescan_enqueue
 from stakeholders.models import Stakeholder
 
@@ -301,10 +303,11 @@ def project_update(
         if expected_version is not None:
             bumped = bumped.filter(version=expected_version)
         if not bumped.update(version=F("version") + 1):
-            raise ValidationError(
+            raise EditConflict(
                 _(
-                    "Iemand anders heeft dit project intussen gewijzigd. Open het project "
-                    "opnieuw en voer uw wijziging nog eens in."
+                    "Iemand anders heeft dit project intussen gewijzigd. Er is niets "
+                    "opgeslagen: uw tekst staat nog in het formulier. Vergelijk die met wat "
+                    "nu is opgeslagen, neem over wat u wilt houden en sla opnieuw op."
                 )
             )
         project.title = title
@@ -337,6 +340,42 @@ def project_update(
             _partners_sync(project=project, partners=partners)
         if milestones is not None and _milestones_sync(project=project, milestones=milestones):
             _enqueue_rescan(project)
+    return project
+
+
+def project_archive(*, project: Project, actor: AbstractBaseUser) -> Project:
+    """Put a project in the archive instead of deleting it: it leaves the lists, the
+    dashboards and the friction scan, stays readable at its address and can be restored.
+
+    One filtered UPDATE, so two people archiving at once cannot both succeed; it bumps
+    ``version``, so an edit form opened before the archiving cannot save afterwards. The
+    caller has checked the archive permission; who did it goes to the security log.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Project.objects.filter(pk=project.pk, archived_at__isnull=True).update(
+            archived_at=now, version=F("version") + 1, updated_at=now
+        )
+        if not changed:
+            raise ValidationError(_("Dit project staat al in het archief."))
+        project.refresh_from_db(fields=["archived_at", "version", "updated_at"])
+    security_event("project_archived", request=None, user=actor, project_id=project.pk)
+    return project
+
+
+def project_restore(*, project: Project, actor: AbstractBaseUser) -> Project:
+    """Take a project out of the archive; the friction scan looks at it again (a rescan is
+    enqueued for when the transaction commits)."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Project.objects.filter(pk=project.pk, archived_at__isnull=False).update(
+            archived_at=None, version=F("version") + 1, updated_at=now
+        )
+        if not changed:
+            raise ValidationError(_("Dit project staat niet in het archief."))
+        project.refresh_from_db(fields=["archived_at", "version", "updated_at"])
+        _enqueue_rescan(project)
+    security_event("project_restored", request=None, user=actor, project_id=project.pk)
     return project
 
 

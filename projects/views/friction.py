@@ -1,4 +1,5 @@
-"""The friction log in the browser: log, filter, comment, change status, close.
+"""The friction log in the browser: log, filter, comment, change status, close, edit,
+archive and restore.
 
 Every view works as a plain page without JavaScript (POST, redirect, GET) and returns
 only the fragment to swap when htmx asks (``request.htmx``). Objects are fetched through
@@ -12,10 +13,11 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +28,7 @@ from projects.filters_friction import PREFIX, FrictionPointFilter
 from projects.forms_friction import (
     FrictionCloseForm,
     FrictionCommentForm,
+    FrictionPointEditForm,
     FrictionPointForm,
     FrictionStatusForm,
 )
@@ -41,13 +44,18 @@ from projects.selectors_friction import (
     friction_point_timeline,
     friction_points_for_log,
 )
+from projects.services.conflicts import EditConflict
 from projects.services.friction import (
+    friction_point_archive,
     friction_point_change_status,
     friction_point_close,
     friction_point_comment,
+    friction_point_edit,
     friction_point_log,
     friction_point_request_support,
+    friction_point_restore,
 )
+from projects.views.conflicts import carry_version, conflict_rows
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -58,6 +66,8 @@ LOG_TEMPLATE = "projects/friction/_log.html"
 LIST_TEMPLATE = "projects/friction/friction_list.html"
 FORM_TEMPLATE = "projects/friction/friction_form.html"
 DETAIL_TEMPLATE = "projects/friction/friction_detail.html"
+EDIT_TEMPLATE = "projects/friction/friction_edit.html"
+ARCHIVE_TEMPLATE = "projects/archive_confirm.html"
 FILTER_PARAM_PREFIX = f"{PREFIX}-"
 
 
@@ -190,7 +200,10 @@ def friction_status(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
         old_status = point.status
         try:
             friction_point_change_status(
-                point=point, author=request.user, status=form.cleaned_data["status"]
+                point=point,
+                author=request.user,
+                status=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -217,12 +230,102 @@ def friction_close(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 author=request.user,
                 approach=form.cleaned_data["approach"],
                 lesson_learned=form.cleaned_data["lesson_learned"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             return _detail_done(request, point, message=_("Knelpunt gesloten"), focus="status")
     return _detail_again(request, point, close_form=form, focus="close")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def friction_edit(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
+    """ "Knelpunt bewerken": a full page with the version the form was opened at. A save
+    after someone else's change is refused; the form comes back with the text typed and,
+    beside it, what is saved now."""
+    point = get_friction_point_for_user(request.user, pk, fp, action=Action.CONTRIBUTE)
+    if point.is_automatic:
+        raise PermissionDenied  # the friction engine keeps its flags up to date
+    data = request.POST if request.method == "POST" else None
+    form = FrictionPointEditForm(data, point=point)
+    conflict = None
+    if data is not None and form.is_valid():
+        try:
+            update = friction_point_edit(point=point, editor=request.user, **form.service_kwargs())
+        except EditConflict as error:
+            form.add_error(None, error)
+            conflict = _point_conflict(form, point)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if update is None:
+                messages.info(request, _("Er was niets gewijzigd."))
+            else:
+                messages.success(request, _("Knelpunt bijgewerkt"))
+            return redirect(point.get_absolute_url())
+    context = {"project": point.project, "point": point, "form": form, "conflict": conflict}
+    return render(request, EDIT_TEMPLATE, context)
+
+
+def _point_conflict(form: FrictionPointEditForm, point: FrictionPoint) -> list:
+    current = friction_point_for_detail(point=point)
+    saved = {
+        "title": current.title,
+        "departments": list(current.departments.all()),
+        "procedure": current.procedure,
+        "severity": current.severity,
+        "description": current.description,
+        "category": current.category,
+        "purpose_question": current.purpose_question,
+    }
+    carry_version(form, current.version)
+    return conflict_rows(form, saved=saved, yours={"departments": form.chosen_departments()})
+
+
+def _archive_point(request: HtmxHttpRequest, pk: int, fp: int, *, archive: bool) -> HttpResponse:
+    """Archive or restore a point in two POSTs: without ``confirm`` the confirmation (a
+    page, or for htmx a box on the point's page), with ``confirm=ja`` the change."""
+    point = get_friction_point_for_user(request.user, pk, fp, action=Action.ARCHIVE)
+    if request.POST.get("confirm") != "ja":
+        name = "projects:friction_archive" if archive else "projects:friction_restore"
+        context = {
+            "kind": "point",
+            "archive": archive,
+            "project": point.project,
+            "point": point,
+            "action_url": reverse(name, args=[pk, fp]),
+            "cancel_url": point.get_absolute_url(),
+        }
+        template = ARCHIVE_TEMPLATE + "#confirm" if request.htmx else ARCHIVE_TEMPLATE
+        return render(request, template, context)
+    try:
+        if archive:
+            friction_point_archive(point=point, author=request.user)
+        else:
+            friction_point_restore(point=point, author=request.user)
+    except ValidationError as error:
+        return _detail_done(
+            request, point, message=" ".join(error.messages), focus="status", level=messages.ERROR
+        )
+    if archive:
+        message = _("Knelpunt gearchiveerd. Het staat nog in het logboek onder “Archief”.")
+    else:
+        message = _("Knelpunt uit het archief teruggezet")
+    return _detail_done(request, point, message=message, focus="status")
+
+
+@login_required
+@require_POST
+def friction_archive(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
+    return _archive_point(request, pk, fp, archive=True)
+
+
+@login_required
+@require_POST
+def friction_restore(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
+    return _archive_point(request, pk, fp, archive=False)
 
 
 def _detail_context(
@@ -239,11 +342,16 @@ def _detail_context(
     permissions = project_permissions(request.user, project)
     point = friction_point_for_detail(point=point)
     point.project = project
+    # An archived point is read-only, like an archived project (permissions.py).
+    archived = point.archived_at is not None
+    permissions = {**permissions, "contribute": permissions["contribute"] and not archived}
     contribute = permissions["contribute"]
     return {
         "project": project,
         "point": point,
         "perms": permissions,
+        "may_edit_point": contribute and not point.is_automatic,
+        "may_archive_point": permissions["archive"] and project.archived_at is None,
         "timeline": friction_point_timeline(point=point),
         "comment_form": comment_form or (FrictionCommentForm(point=point) if contribute else None),
         "close_form": close_form
@@ -255,13 +363,18 @@ def _detail_context(
 
 
 def _detail_done(
-    request: HtmxHttpRequest, point: FrictionPoint, *, message: str, focus: str
+    request: HtmxHttpRequest,
+    point: FrictionPoint,
+    *,
+    message: str,
+    focus: str,
+    level: int = messages.SUCCESS,
 ) -> HttpResponse:
-    """After a successful change: the refreshed point for htmx, else back to its page."""
+    """After a change: the refreshed point for htmx, else back to its page."""
     if request.htmx:
         context = _detail_context(request, point, focus=focus, message=message)
         return render(request, DETAIL_TEMPLATE + "#point_response", context)
-    messages.success(request, message)
+    messages.add_message(request, level, message)
     return redirect(point.get_absolute_url())
 
 
@@ -287,7 +400,10 @@ def _add_service_errors(form: Form, error: ValidationError) -> None:
 def _page_url_with_filters(request: HtmxHttpRequest) -> str:
     """The address of the page the log is on, with its filter parameters replaced by the
     ones just chosen, so a reload or a shared link shows the same list."""
-    current = urlsplit(request.htmx.current_url or "")
+    try:
+        current = urlsplit(request.htmx.current_url or "")
+    except ValueError:  # a malformed header (e.g. "http://[::1"): use this request's page
+        current = urlsplit("")
     path = current.path
     if not path.startswith("/") or path.startswith("//"):
         path = request.path

@@ -39,6 +39,7 @@ from projects.selectors_dashboard import (
     inbox_friction,
     inbox_page,
     procedures_headed_by,
+    procedures_with_open_friction,
 )
 from projects.services.support import (
     PROPOSALS,
@@ -196,8 +197,14 @@ def procedure_purpose(request: HtmxHttpRequest, procedure_pk: int) -> HttpRespon
                 return redirect(reverse("projects:inbox") + f"#procedure-{procedure.pk}")
             form = ProcedurePurposeForm(procedure=procedure)
     if request.htmx:
+        # A Beheerder may edit any procedure's purpose, not only those of a department
+        # they head.
         procedure.open_friction = (
-            procedures_headed_by(user=request.user).get(pk=procedure.pk).open_friction
+            procedures_with_open_friction(
+                user=request.user, procedures=Procedure.objects.filter(pk=procedure.pk)
+            )
+            .get()
+            .open_friction
         )
         procedure.purpose_form = form
         return render(

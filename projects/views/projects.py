@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from governance.models import Role
 from projects.filters import ProjectFilter
 from projects.forms import (
+    ROWS_MAX,
     DepartmentFormSet,
     MilestoneFormSet,
     PartnerFormSet,
@@ -46,6 +48,8 @@ from projects.selectors import (
     step_plans,
 )
 from projects.services import projects as services
+from projects.services.conflicts import EditConflict
+from projects.views.conflicts import carry_version, conflict_rows
 from projects.views.friction import friction_log_context
 from projects.views.partners import project_partners_context
 from stakeholders.models import Stakeholder
@@ -159,7 +163,7 @@ def _with_extra_row(request: HtmxHttpRequest, prefix: str) -> QueryDict:
     data = request.POST.copy()
     key = f"{prefix}-TOTAL_FORMS"
     try:
-        data[key] = str(min(int(data.get(key, "0")) + 1, 100))
+        data[key] = str(min(int(data.get(key, "0")) + 1, ROWS_MAX))
     except ValueError:
         data[key] = "1"
     return data
@@ -172,9 +176,11 @@ def _project_form_page(
     form: ProjectForm,
     formsets: tuple,
     title: str,
+    conflict: list | None = None,
 ) -> HttpResponse:
     departments, partners, milestones = formsets
     context = {
+        "conflict": conflict,
         "project": project,
         "project_title": title,
         "form": form,
@@ -239,11 +245,45 @@ def _project_form_view(request: HtmxHttpRequest, *, project: Project | None) -> 
                     **data,
                 )
                 messages.success(request, _("De wijzigingen zijn opgeslagen."))
+        except EditConflict as error:
+            form.add_error(None, error)
+            conflict = _project_conflict(form, project)
+            return _project_form_page(
+                request,
+                project=project,
+                form=form,
+                formsets=formsets,
+                title=title,
+                conflict=conflict,
+            )
         except ValidationError as error:
             _apply_service_error(form, error)
         else:
             return redirect(saved)
     return _project_form_page(request, project=project, form=form, formsets=formsets, title=title)
+
+
+PROJECT_CONFLICT_FIELDS = (
+    "purpose",
+    "title",
+    "description",
+    "status",
+    "leader",
+    "commissioner",
+    "portfolio_holder",
+    "is_confidential",
+)
+
+
+def _project_conflict(form: ProjectForm, project: Project) -> list:
+    """The saved values that differ from the form, and the form now carrying the saved
+    version (saving again, after seeing both, is deliberate)."""
+    current = Project.objects.select_related("leader", "commissioner").get(pk=project.pk)
+    saved = {
+        name: getattr(current, name) for name in PROJECT_CONFLICT_FIELDS if name in form.fields
+    }
+    carry_version(form, current.version)
+    return conflict_rows(form, saved=saved)
 
 
 @require_http_methods(["GET", "POST"])
@@ -299,3 +339,54 @@ def step_status(request: HtmxHttpRequest, pk: int, step_pk: int) -> HttpResponse
     else:
         messages.error(request, _("Kies een van de statussen in de lijst."))
     return HttpResponseRedirect(f"{project.get_absolute_url()}#step-{step.pk}")
+
+
+# --- archive instead of delete -------------------------------------------------------------
+
+ARCHIVE_TEMPLATE = "projects/archive_confirm.html"
+
+
+def _archive_view(request: HtmxHttpRequest, pk: int, *, archive: bool) -> HttpResponse:
+    """Archive or restore, in two POSTs: without ``confirm`` the confirmation page (no
+    JavaScript needed, nothing changes), with ``confirm=ja`` the change, then back to the
+    project page with a message (htmx: a client-side redirect to it)."""
+    project = get_project_for_user(request.user, pk, action=Action.ARCHIVE)
+    if request.POST.get("confirm") != "ja":
+        context = {
+            "kind": "project",
+            "archive": archive,
+            "project": project,
+            "action_url": reverse("projects:archive" if archive else "projects:restore", args=[pk]),
+            "cancel_url": project.get_absolute_url(),
+        }
+        return render(request, ARCHIVE_TEMPLATE, context)
+    try:
+        if archive:
+            services.project_archive(project=project, actor=request.user)
+            messages.success(
+                request,
+                _(
+                    "Het project staat nu in het archief. Het is alleen nog te lezen; u vindt "
+                    "het terug in de projectlijst onder “Gearchiveerde projecten”."
+                ),
+            )
+        else:
+            services.project_restore(project=project, actor=request.user)
+            messages.success(request, _("Het project is uit het archief teruggezet."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.htmx:
+        return HttpResponseClientRedirect(project.get_absolute_url())
+    return redirect(project)
+
+
+@require_POST
+@login_required
+def project_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _archive_view(request, pk, archive=True)
+
+
+@require_POST
+@login_required
+def project_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _archive_view(request, pk, archive=False)
