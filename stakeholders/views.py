@@ -18,12 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
+from config.redirects import safe_next
+from config.text import search_text
 from stakeholders import extensions, selectors
 from stakeholders.forms import ContactForm, StakeholderCreateForm, StakeholderFilterForm
 from stakeholders.models import Contact, Stakeholder
@@ -188,7 +189,7 @@ def stakeholder_search(request: HtmxHttpRequest) -> HttpResponse:
     small page of links without JavaScript. Names that merely resemble the text (typos,
     accents, "B.V.") follow the names that contain it. ``name`` is accepted for ``q``
     so the name box of the create page can ask too."""
-    text = (request.GET.get("q") or request.GET.get("name") or "").strip()[:200]
+    text = search_text(request.GET.get("q") or request.GET.get("name"))
     context = {
         "text": text,
         "matches": selectors.stakeholder_search(text),
@@ -203,12 +204,7 @@ def stakeholder_search(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
+    return safe_next(request)
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,12 +19,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from config.redirects import safe_next
 from governance.models import Role
 from projects.filters_dashboard import DashboardFilter
 from projects.models import FrictionPoint
@@ -256,8 +256,4 @@ def support_answer(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, target: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("projects:dashboard")
+    return safe_next(request, target, fallback=reverse("projects:dashboard"))

@@ -24,12 +24,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
+from config.redirects import safe_next
 from projects.forms_partners import (
     AgreementForm,
     AgreementStatusForm,
@@ -121,12 +121,7 @@ def _add_service_errors(form: Form, error: ValidationError) -> None:
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
+    return safe_next(request, fallback=fallback)
 
 
 # --- what the forms offer ------------------------------------------------------------------
