@@ -17,11 +17,13 @@ FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done
 
-.PHONY: help install assets run test lint format bench check clean
+.PHONY: help install assets run test faults load lint format bench check clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve http://$(HOST):$(PORT)/"
 	@echo "make test   install and run the whole test suite"
+	@echo "make faults Redis, a worker and PostgreSQL failing under the real stack (private servers)"
+	@echo "make load   $(LOAD_USERS) users for $(LOAD_SECONDS) s against gunicorn, PostgreSQL and Redis"
 	@echo "make lint   ruff check and format check, migrations check"
 	@echo "make bench  benchmarks on PostgreSQL (needs DATABASE_URL)"
 
@@ -60,7 +62,18 @@ run: install
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not faults" $(PYTEST_ARGS)
+
+# One at a time: each test stops, kills or restarts servers of its own.
+faults: install
+	$(PY) -m pytest -m faults tests/faults $(PYTEST_ARGS)
+
+# Needs PostgreSQL and Redis (the servers of DATABASE_URL/REDIS_URL, else 127.0.0.1); it
+# uses a database of its own on each (scripts/load.py).
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+load: install
+	$(PY) scripts/load.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 lint: $(STAMP)/venv
 	$(VENV)/bin/ruff check .
