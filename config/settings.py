@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    # The audit trail (config/history.py): triggers and the event tables of every tracked model.
+    "pgtrigger",
+    "pghistory",
     "governance",
     "stakeholders",
     "projects",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After auth: every change a request makes carries its user and URL in the audit trail.
+    "config.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -107,7 +112,8 @@ REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache; a Redis that is down is a cache miss (config/cache.py).
+            "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -327,6 +333,9 @@ BB_LIBERATION_DAY_EVERY_YEAR = env_bool("BB_LIBERATION_DAY_EVERY_YEAR", False)
 BB_SITE_URL = (env_str("BB_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Months after a contact person's last project ended before their data is purged.
 BB_CONTACT_RETENTION_MONTHS = env_int("BB_CONTACT_RETENTION_MONTHS", 24, minimum=1)
+
+# The audit trail (django-pghistory): reads change nothing, so only writes open a context.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 LOGGING = {
     "version": 1,
