@@ -425,7 +425,7 @@ def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, An
 
 def contact_erase(*, contact: Contact, actor: AbstractBaseUser | None) -> None:
     """Erase a contact person: the row is deleted; in the contact moments they took part
-    in a placeholder stays ("verwijderde persoon"), so nothing else is lost. Their name
+    in a stand-in stays ("verwijderde persoon"), so nothing else is lost. Their name
     is also removed from the admin history, and their audit-trail events (snapshots of
     their data) are deleted. The party's history notes the erasure by number, not by
     name; without an ``actor`` (the scheduled purge, stakeholders/retention.py) it gets

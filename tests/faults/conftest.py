@@ -33,6 +33,14 @@ APP_DATABASE = "faults_app"
 PASSWORD = "binnenbuiten"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files() -> None:
+    """gunicorn runs with debug off, where pages name their static files through the
+    manifest that collectstatic writes (a fresh clone has none yet)."""
+    env = production_env(database_url="sqlite:///unused.sqlite3", redis_url="")
+    manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresCluster]:
     if postgres_bindir() is None:
