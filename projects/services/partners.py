@@ -372,8 +372,9 @@ def _iso(value: Any) -> str | None:
 
 def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, Any]:
     """Everything stored about one contact person, for a request to see it: the contact
-    fields, the contact moments they took part in and the follow-ups agreed there. The
-    export is noted in the admin history (without the data itself)."""
+    fields, their audit trail (each recorded version of those fields), the contact
+    moments they took part in and the follow-ups agreed there. The export is noted in
+    the admin history (without the data itself)."""
     participations = (
         InteractionParticipant.objects.filter(contact=contact)
         .select_related("interaction__project", "interaction__stakeholder")
@@ -412,6 +413,19 @@ def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, An
             "phone": contact.phone,
             "created_at": _iso(contact.created_at),
         },
+        "history": [
+            {
+                "at": _iso(event.pgh_created_at),
+                "event": event.pgh_label,
+                "name": event.name,
+                "role": event.role,
+                "email": event.email,
+                "phone": event.phone,
+            }
+            for event in Contact.pgh_event_model.objects.filter(pgh_obj_id=contact.pk).order_by(
+                "pgh_created_at", "pgh_id"
+            )
+        ],
         "interactions": interactions,
     }
     _log(

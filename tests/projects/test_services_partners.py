@@ -455,6 +455,17 @@ class TestContactPrivacy:
         assert data["interactions"][0]["follow_ups"][0]["description"] == "Tekening sturen"
         assert LogEntry.objects.filter(object_id=str(contact.pk), user=actor).exists()
 
+    def test_the_export_holds_the_persons_audit_trail(self):
+        contact = ContactFactory(name="Karin de Vries", role="Wijkmanager")
+        contact.role = "Projectsecretaris"
+        contact.save()
+        data = contact_export(contact=contact, actor=AdministratorFactory())
+        json.dumps(data)
+        assert [(e["event"], e["role"]) for e in data["history"]] == [
+            ("insert", "Wijkmanager"),
+            ("update", "Projectsecretaris"),
+        ]
+
     def test_erasing_keeps_the_interactions_with_a_placeholder(self):
         contact = ContactFactory(name="Karin de Vries", email="karin@onshuis.example")
         other = ContactFactory(stakeholder=contact.stakeholder, name="Piet Partner")
