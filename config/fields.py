@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -27,3 +28,11 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+def choices_when_rendered(field: forms.ChoiceField, make: Callable[[], list[Any]]) -> None:
+    """Give ``field`` the choices ``make()`` returns, computed only when the field is
+    rendered. For model choice fields whose options come from a cache: their queryset
+    still validates what is submitted. Django's own setter, because django-filter's
+    wraps a list in a queryset iterator."""
+    forms.ChoiceField.choices.fset(field, make)

@@ -75,6 +75,16 @@ def departments() -> list[DepartmentOption]:
     return options
 
 
+def departments_by_sector(exclude: Iterable[int] = ()) -> dict[str, list[tuple[int, str]]]:
+    """The departments as choices grouped by sector (for ``<optgroup>``s)."""
+    left_out = set(exclude)
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for department in departments():
+        if department.pk not in left_out:
+            grouped.setdefault(department.sector, []).append((department.pk, department.name))
+    return grouped
+
+
 def procedures() -> list[ProcedureOption]:
     """The active procedures, by owning department then name."""
     key = _key("procedures")

@@ -21,11 +21,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import choices_when_rendered
+from governance import options
 from governance.models import Department, Role
 from projects.filters import PersonChoiceFilter
 from projects.filters_friction import SELECT, StatusChoice
@@ -125,6 +128,17 @@ class DashboardFilter(django_filters.FilterSet):
         # Only a Beheerder sees other commissioners' dashboards.
         if not is_administrator(user):
             del self.filters["commissioner"]
+
+    @property
+    def form(self) -> forms.Form:
+        """The filter form, its departments grouped by sector from the organisation's
+        cached list (a submitted id is still checked against the database)."""
+        if not hasattr(self, "_form"):
+            choices_when_rendered(
+                super().form.fields["department"],
+                lambda: [("", _("Alle afdelingen")), *options.departments_by_sector().items()],
+            )
+        return self._form
 
     # --- applying --------------------------------------------------------------------------
 

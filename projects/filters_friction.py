@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import choices_when_rendered
+from governance import options
 from governance.models import Department
-from projects.forms_friction import FrictionPointForm
 from projects.models import FrictionPoint, Project
 
 PREFIX = "k"
@@ -114,17 +115,11 @@ class FrictionPointFilter(django_filters.FilterSet):
     @property
     def form(self) -> forms.Form:
         """The filter form, its departments grouped by sector from the organisation's
-        cached list, read when rendered (a submitted id is still checked against the
-        database)."""
+        cached list (a submitted id is still checked against the database)."""
         if not hasattr(self, "_form"):
-            field = super().form.fields["department"]
-            # Django's own setter: django-filter's wraps the list in a queryset iterator.
-            forms.ChoiceField.choices.fset(
-                field,
-                lambda: [
-                    ("", _("Alle")),
-                    *FrictionPointForm._grouped_departments(exclude=set()).items(),
-                ],
+            choices_when_rendered(
+                super().form.fields["department"],
+                lambda: [("", _("Alle")), *options.departments_by_sector().items()],
             )
         return self._form
 

@@ -167,7 +167,7 @@ class FrictionPointForm(AriaRequiredForm):
         fields["departments"].choices = self._involved_choices
         fields["other_department"].choices = lambda: [
             ("", fields["other_department"].empty_label),
-            *self._grouped_departments(exclude=self._involved_ids()).items(),
+            *options.departments_by_sector(exclude=self._involved_ids()).items(),
         ]
         fields["procedure"].choices = lambda: [
             ("", fields["procedure"].empty_label),
@@ -184,14 +184,6 @@ class FrictionPointForm(AriaRequiredForm):
         involved = self._involved_ids()
         departments = sorted(options.departments(), key=lambda d: d.name)
         return [(d.pk, d.name) for d in departments if d.pk in involved]
-
-    @staticmethod
-    def _grouped_departments(*, exclude: set[int]) -> dict[str, list[tuple[int, str]]]:
-        grouped: dict[str, list[tuple[int, str]]] = {}
-        for department in options.departments():
-            if department.pk not in exclude:
-                grouped.setdefault(department.sector, []).append((department.pk, department.name))
-        return grouped
 
     @staticmethod
     def _grouped_procedures() -> dict[str, list[tuple[int, str]]]:
