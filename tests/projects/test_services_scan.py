@@ -675,7 +675,7 @@ class TestConcurrency:
         self, review_step, org, monkeypatch
     ):
         """Second line of defence: the constraint plus ignore_conflicts, without the lock."""
-        original = scan_module._lock_still_open
+        original = scan_module.flags._lock_still_open
 
         def meanwhile(pks):
             FrictionPointFactory(
@@ -686,7 +686,7 @@ class TestConcurrency:
             )
             return original(pks)
 
-        monkeypatch.setattr(scan_module, "_lock_still_open", meanwhile)
+        monkeypatch.setattr(scan_module.flags, "_lock_still_open", meanwhile)
 
         result = scan(D(2026, 5, 4))
 
