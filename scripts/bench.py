@@ -67,9 +67,13 @@ def ensure_data(projects: int) -> None:
         started = time.perf_counter()
         call_command("seed_demo", projects=projects)
         print(f"seed_demo took {time.perf_counter() - started:.1f} s")
-    # Fresh planner statistics and visibility maps, as autovacuum keeps them on a live
-    # database: right after a bulk load PostgreSQL still estimates the tables as nearly
-    # empty, and cannot yet answer from an index alone.
+    vacuum_analyze()
+
+
+def vacuum_analyze() -> None:
+    """Fresh planner statistics and visibility maps, as autovacuum keeps them on a live
+    database: right after a bulk load (or the scan's first writes) PostgreSQL still
+    estimates the tables as nearly empty and cannot answer from an index alone."""
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 
@@ -272,6 +276,7 @@ def main() -> None:
     celery_app.conf.broker_url = "memory://"
     # Pages render as in production: without debug, templates skip their debug bookkeeping.
     # (The seed needs debug on; the settings module was loaded with it.)
+    vacuum_analyze()  # after the scan's writes, as autovacuum would catch up with them
     with override_settings(DEBUG=False):
         bench_pages()
         bench_insight_refresh()
