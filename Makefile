@@ -88,4 +88,4 @@ bench: install
 	$(PY) scripts/bench.py
 
 clean:
-	rm -rf $(VENV) $(STAMP) node_modules static/vendor staticfiles build *.egg-info
+	rm -rf $(VENV) $(STAMP) node_modules static/vendor staticfiles build *.egg-info .hypothesis
