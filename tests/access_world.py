@@ -70,14 +70,15 @@ PERSONAS = ("anonymous", "outsider", "leader", "commissioner", "head", "administ
 KINDS = ("own", "other", "confidential")
 
 # What only some personas may read. Every text of the confidential project carries
-# "Zwaluw"; contact persons' names are for staff who work with their party (and Beheerders).
+# "ZwaluwQ7"; contact persons' names are for staff who work with their party (and Beheerders).
+# The markers carry "Q7" so that no name Faker makes up (a user called Merel) matches one.
 SECRETS: dict[str, frozenset[str]] = {
-    "Zwaluw": frozenset({"administrator"}),
-    "Kievit": frozenset({"administrator"}),
-    "Reiger": frozenset({"administrator"}),
-    "Merel": frozenset({"leader", "commissioner", "head", "administrator"}),
+    "ZwaluwQ7": frozenset({"administrator"}),
+    "KievitQ7": frozenset({"administrator"}),
+    "ReigerQ7": frozenset({"administrator"}),
+    "MerelQ7": frozenset({"leader", "commissioner", "head", "administrator"}),
 }
-CONTACT_NAMES = {"own": "Merel", "other": "Kievit", "confidential": "Reiger"}
+CONTACT_NAMES = {"own": "MerelQ7", "other": "KievitQ7", "confidential": "ReigerQ7"}
 
 
 # --- the URL configuration ---------------------------------------------------------------------
@@ -193,7 +194,7 @@ def build_world() -> World:
     titles = {
         "own": "Eigen project",
         "other": "Ander project",
-        "confidential": "Project Zwaluw",
+        "confidential": "Project ZwaluwQ7",
     }
     world = World(
         users=users,
@@ -212,7 +213,7 @@ def build_world() -> World:
         others=others,
     )
     for kind in KINDS:
-        mark = " Zwaluw" if kind == "confidential" else f" {kind}"
+        mark = " ZwaluwQ7" if kind == "confidential" else f" {kind}"
         own = kind == "own"
         project = ProjectFactory(
             title=titles[kind],
