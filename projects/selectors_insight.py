@@ -591,8 +591,14 @@ REFRESH_LOCK_SECONDS = 120
 
 
 def _last_change() -> str:
-    latest = FrictionPoint.objects.order_by().aggregate(latest=Max("updated_at"))["latest"]
-    return latest.isoformat() if latest else "-"
+    """The last change to any friction point or any project (two index lookups): a
+    project made confidential must leave the shared bucket at once, not only after the
+    next change to friction."""
+    latest = [
+        model.objects.order_by().aggregate(latest=Max("updated_at"))["latest"]
+        for model in (FrictionPoint, Project)
+    ]
+    return "|".join(value.isoformat() if value else "-" for value in latest)
 
 
 def insight_refresh(*, today: dt.date | None = None) -> Snapshot:

@@ -420,10 +420,11 @@ def fill(world: World, size: int) -> None:
         )
 
 
-# session, user, roles, the cache version, the visibility scope, the heatmap (2), the
-# procedures, the closed days, the time to resolve (2), the approaches, the lessons'
-# count and page.
-INSIGHT_QUERIES = 14
+# With an empty cache (the first view after a flush): session, user, roles, the last
+# change to friction and to projects (2), the heatmap (2), the procedures, the closed
+# days, the time to resolve (2), the approaches, the lessons' count (all computed into the
+# snapshot), the confidential projects the user may see and the lessons' page.
+INSIGHT_QUERIES = 15
 
 
 @pytest.mark.parametrize("size", [2, 15])
@@ -496,3 +497,12 @@ def test_confidential_points_count_only_for_who_may_see_them_in_one_snapshot(wor
     theirs = insight_figures(user=world.other_commissioner, today=TODAY)
     everyone = insight_figures(user=world.admin, today=TODAY)
     assert (mine.heatmap.total, theirs.heatmap.total, everyone.heatmap.total) == (2, 1, 2)
+
+
+def test_a_project_made_confidential_leaves_the_shared_figures_at_once(client, world):
+    FrictionPointFactory(project=world.other, departments=[world.department])
+    client.force_login(world.commissioner)  # not involved in world.other
+    assert client.get(INSIGHT).context["heatmap"].total == 1
+    world.other.is_confidential = True
+    world.other.save()
+    assert client.get(INSIGHT).context["heatmap"].total == 0
