@@ -1,10 +1,11 @@
 """Reads for "Waar wringt het?": where it chafes, which procedures chafe most, how long
 points take to resolve, which approaches were chosen and what was learned.
 
-Every aggregate runs in the database over the friction points (not archived) of the
-projects the user may see (``projects_visible_to``), so a confidential project never
-shows up in a count of someone who may not see it. Each function is one or two queries,
-whatever the number of points.
+Every aggregate runs in the database over the friction points that are not archived,
+counted per bucket (the projects anyone may see, and each confidential project apart);
+a user's figures add up the buckets of the projects they may see
+(``projects_visible_to``), so a confidential project never shows up in a count of
+someone who may not see it. See ``insight_figures``.
 
 Definitions:
 
@@ -178,14 +179,6 @@ def build_heatmap(counts: Mapping[tuple[str, str], int]) -> Heatmap:
     return Heatmap(columns=[str(label) for _, label in categories], rows=rows, maximum=maximum)
 
 
-def heatmap(friction: QuerySet[FrictionPoint]) -> Heatmap:
-    """Points per department and category (two grouped queries)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for _bucket_id, name, category, n in _heat_rows(friction):
-        counts[(name, category)] += n
-    return build_heatmap(counts)
-
-
 # --- procedures that chafe ----------------------------------------------------------------------
 
 
@@ -234,14 +227,6 @@ def _add_procedure(
         open_ + (known.open if known else 0),
         (delay or 0) + (known.delay_days if known else 0),
     )
-
-
-def procedure_friction(friction: QuerySet[FrictionPoint]) -> list[ProcedureFriction]:
-    """Per procedure: its points, the open ones and the delay caused (one query)."""
-    procedures: dict[int, ProcedureFriction] = {}
-    for row in _procedure_rows(friction):
-        _add_procedure(procedures, row[1:])
-    return list(procedures.values())
 
 
 def ranked_by_count(
@@ -403,15 +388,6 @@ def build_resolve_times(histograms: Mapping[str, Mapping[int, int]]) -> list[Res
     return sorted(times, key=lambda t: (t.median_days, -t.closed, t.department))
 
 
-def resolve_times(friction: QuerySet[FrictionPoint], *, today: dt.date) -> list[ResolveTime]:
-    """Median working days to resolve per department, fastest first (the closed points
-    only)."""
-    histograms: dict[str, Counter[int]] = defaultdict(Counter)
-    for _bucket_id, name, value, n in _resolve_rows(friction, today=today):
-        histograms[name][value] += n
-    return build_resolve_times(histograms)
-
-
 # --- approaches chosen over time --------------------------------------------------------------
 
 
@@ -475,18 +451,6 @@ def build_quarters(
         if start in by_quarter and n:
             by_quarter[start].counts[approach] = n
     return list(by_quarter.values())
-
-
-def approaches_by_quarter(
-    friction: QuerySet[FrictionPoint], *, today: dt.date, quarters: int = QUARTERS
-) -> list[QuarterApproaches]:
-    """Closed points per approach in each of the last ``quarters`` quarters (by the local
-    date they were closed), oldest first, empty quarters included (one query)."""
-    counts: Counter[tuple[dt.date, str]] = Counter()
-    since = quarter_starts(today, quarters)[0]
-    for _bucket_id, start, approach, n in _quarter_rows(friction, since=since):
-        counts[(start, approach)] += n
-    return build_quarters(counts, today=today, quarters=quarters)
 
 
 # --- lessons learned -------------------------------------------------------------------------

@@ -22,15 +22,10 @@ from projects.selectors_insight import (
     REFRESH_LOCK_KEY,
     WorkingDaysBetween,
     _median,
-    approaches_by_quarter,
-    heatmap,
     insight_figures,
-    insight_friction,
     insight_refresh,
     non_working_weekdays,
-    procedure_friction,
     ranked_by_delay,
-    resolve_times,
 )
 from projects.services.friction import friction_point_close
 from projects.tasks import refresh_insight
@@ -122,7 +117,7 @@ def test_the_heatmap_counts_each_point_once_per_department(world):
         project=world.other, category="budget", departments=[finance], procedure=world.procedure
     )
     FrictionPointFactory(project=world.other, category="", departments=[finance])
-    result = heatmap(insight_friction(user=world.admin))
+    result = insight_figures(user=world.admin, today=TODAY).heatmap
     columns = result.columns
     assert columns[-1] == "Geen categorie"
     table = {
@@ -191,7 +186,7 @@ def test_procedures_are_ranked_by_friction_and_by_delay(world):
     FrictionPointFactory(project=world.own, procedure=slow, automatic=True, slack_days=5)
     # A person's point has no measured delay, whatever its slack field says.
     FrictionPointFactory(project=world.own, procedure=world.procedure, slack_days=-50)
-    procedures = {p.name: p for p in procedure_friction(insight_friction(user=world.admin))}
+    procedures = {p.name: p for p in insight_figures(user=world.admin, today=TODAY).procedures}
     assert (procedures["Juridische toets"].count, procedures["Juridische toets"].delay_days) == (
         4,
         0,
@@ -254,7 +249,7 @@ def test_the_median_time_to_resolve_per_department(world):
             procedure=ProcedureFactory(department=finance),
         )
     FrictionPointFactory(project=world.own, departments=[finance])  # open: not resolved
-    times = resolve_times(insight_friction(user=world.admin), today=TODAY)
+    times = insight_figures(user=world.admin, today=TODAY).resolve_times
     assert [(t.department, t.closed, t.median_days) for t in times] == [
         ("Juridische Zaken", 3, 2.0),
         ("Financiën", 2, 2.5),
@@ -283,7 +278,7 @@ def test_approaches_are_counted_per_quarter_of_closing(world):
     close_on(dt.date(2027, 4, 2), "onorthodox")
     close_on(dt.date(2027, 1, 15), "bestuur")
     close_on(dt.date(2024, 1, 15), "bestuur")  # more than eight quarters ago
-    quarters = approaches_by_quarter(insight_friction(user=world.admin), today=TODAY)
+    quarters = insight_figures(user=world.admin, today=TODAY).quarters
     assert [q.label for q in quarters] == [
         "2025 K3", "2025 K4", "2026 K1", "2026 K2", "2026 K3", "2026 K4", "2027 K1", "2027 K2",
     ]  # fmt: skip
