@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -97,6 +98,11 @@ class _Loaded:
     event: Any
     previous: Any | None
     fields: list[models.Field] = field(default_factory=list)
+
+    @cached_property
+    def diff(self) -> tuple[list[tuple[models.Field, Any, Any]], bool]:
+        """``_changed`` once per event (the names and the entry both need it)."""
+        return _changed(self)
 
 
 def event_model_of(model: type[models.Model]) -> type[models.Model]:
@@ -233,7 +239,7 @@ def _names(loaded: Iterable[_Loaded]) -> dict[type[models.Model], dict[Any, str]
         context = item.event.pgh_context or {}
         if context.get("user") is not None:
             wanted[user_model].add(context["user"])
-        changes, _unknown = _changed(item)
+        changes, _unknown = item.diff
         relations = [(f, old, new) for f, old, new in changes if f.is_relation]
         subjects = [f for f in _subject_fields(item) if f.is_relation]
         relations += [(f, None, getattr(item.event, f.attname)) for f in subjects]
@@ -267,7 +273,7 @@ def _labels(model: type[models.Model], ids: set[Any]) -> dict[Any, str]:
 
 def _entry(item: _Loaded, names: dict[type[models.Model], dict[Any, str]]) -> HistoryEntry:
     event = item.event
-    changes, unknown = _changed(item)
+    changes, unknown = item.diff
     subject = " — ".join(
         part
         for part in (_display(f, getattr(event, f.attname), names) for f in _subject_fields(item))
