@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SecurityConfig(AppConfig):
-    """The site's own security pieces: the security log's receivers and the User admin."""
+    """The site's own security pieces: the security log's receivers."""
 
     name = "config"
     verbose_name = _("Beveiliging")

@@ -50,8 +50,9 @@ INSTALLED_APPS = [
     "governance",
     "stakeholders",
     "projects",
-    # The security log's signal receivers and the User admin that ends a deactivated user's
-    # sessions (config/apps.py, config/audit_log.py, config/admin.py).
+    # People and how they sign in: the User admin, the organisation's login, the second factor.
+    "accounts",
+    # The security log's signal receivers (config/apps.py, config/audit_log.py).
     "config.apps.SecurityConfig",
 ]
 

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """People and how they sign in: the accounts a Beheerder manages, their roles,
+    the organisation's login and the second factor."""
+
+    name = "accounts"
+    verbose_name = _("Mensen en inloggen")
