@@ -1,6 +1,9 @@
 """Who may do what with a project: the one place where the access rules live.
 
-- Every signed-in member of staff may read a project that is not confidential.
+- A person without a BinnenBuiten role (a new account from the organisation's login,
+  say) has no access to any project until a Beheerder gives them one; superusers count
+  as Beheerder.
+- Every signed-in member of staff with a role may read a project that is not confidential.
 - A confidential project exists only for its leader, its commissioner, the heads of its
   involved departments and Beheerders; for anyone else it is a 404, never a 403.
 - Leader, commissioner, heads of involved departments and Beheerders may log friction
@@ -16,16 +19,20 @@
   archived friction point until it is restored; it stays visible to whoever could see it.
 
 Views fetch every project and friction point through ``get_project_for_user`` and
-``get_friction_point_for_user`` so no view can forget a rule.
+``get_friction_point_for_user`` so no view can forget a rule. Whatever tells people about
+a project without a page (e-mail, notifications, counts, exports) asks ``audience`` who
+may hear of it: nobody is told anything about a project they could not open.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 
 from governance.models import Procedure, Role
@@ -46,19 +53,30 @@ def is_administrator(user: AnyUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    # Through the roles cache, so one query per request answers every role question
-    # (the main menu asks for the roles on every page).
     return has_role(user, Role.ADMINISTRATOR)
+
+
+def _roles(user: AbstractBaseUser) -> set[str]:
+    # Cached on the user, so one query per request answers every role question (the main
+    # menu asks for the roles on every page).
+    cache = getattr(user, "_bb_roles", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._bb_roles = cache
+    return cache
 
 
 def has_role(user: AnyUser, role: Role) -> bool:
     if not user.is_authenticated:
         return False
-    cache = getattr(user, "_bb_roles", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._bb_roles = cache
-    return role in cache
+    return role in _roles(user)
+
+
+def has_any_role(user: AnyUser) -> bool:
+    """Whether the person has a BinnenBuiten role at all (superusers always do)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or not _roles(user).isdisjoint(Role.values)
 
 
 def _heads_involved(user: AnyUser) -> Exists:
@@ -70,7 +88,7 @@ def _heads_involved(user: AnyUser) -> Exists:
 def projects_visible_to(user: AnyUser, queryset: ProjectQuerySet | None = None) -> ProjectQuerySet:
     """The projects this user may see at all (confidential ones only when involved)."""
     queryset = Project.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
+    if not has_any_role(user):
         return queryset.none()
     if is_administrator(user):
         return queryset
@@ -82,7 +100,7 @@ def projects_visible_to(user: AnyUser, queryset: ProjectQuerySet | None = None) 
 def _relation(user: AnyUser, project: Project) -> set[str]:
     """How the user stands to the project: leader, commissioner, head, administrator."""
     relation: set[str] = set()
-    if not user.is_authenticated or not user.is_active:
+    if not has_any_role(user):
         return relation
     if is_administrator(user):
         relation.add("administrator")
@@ -105,7 +123,7 @@ def project_permissions(user: AnyUser, project: Project) -> dict[str, bool]:
     manages = bool(relation & {"administrator", "leader", "commissioner"})
     archived = project.archived_at is not None
     return {
-        "view": bool(relation) or (user.is_authenticated and not project.is_confidential),
+        "view": bool(relation) or (has_any_role(user) and not project.is_confidential),
         "contribute": bool(relation) and not archived,
         "edit": manages and not archived,
         "archive": manages,
@@ -153,6 +171,44 @@ def get_friction_point_for_user(
         raise PermissionDenied  # the points of an archived project stay as they are
     point.project = project
     return point
+
+
+# Parts of one UNION: SQLite allows 500 per statement.
+_AUDIENCE_CHUNK = 200
+
+
+def audience(*, user_ids: Iterable[int], project_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Of these people, who may hear about each of these projects: for every project id,
+    the ids of the active users who may open it.
+
+    Every notification, e-mail, count or feed about a project asks this before it tells
+    anyone. It is ``projects_visible_to`` itself, the pages' rule, asked for each person
+    and sent to the database as one UNION per 200 people (after one query for the people
+    and their roles), so a batch costs the same few queries however many it tells.
+    """
+    project_ids = set(project_ids)
+    heard: dict[int, set[int]] = {pk: set() for pk in project_ids}
+    if not project_ids:
+        return heard
+    people = list(
+        get_user_model()
+        .objects.filter(pk__in=set(user_ids), is_active=True)
+        .prefetch_related("groups")
+        .order_by("pk")
+    )
+    scope = Project.objects.filter(pk__in=project_ids).order_by()
+    parts = []
+    for user in people:
+        user._bb_roles = {group.name for group in user.groups.all()}
+        visible = projects_visible_to(user, scope)
+        if visible.query.is_empty():
+            continue
+        parts.append(visible.annotate(_told=Value(user.pk)).values_list("_told", "pk"))
+    for start in range(0, len(parts), _AUDIENCE_CHUNK):
+        first, *rest = parts[start : start + _AUDIENCE_CHUNK]
+        for user_id, project_id in first.union(*rest, all=True).order_by():
+            heard[project_id].add(user_id)
+    return heard
 
 
 # --- the commissioning dashboard and the department inbox ----------------------------------

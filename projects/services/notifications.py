@@ -5,6 +5,11 @@ heads of the departments a flag concerns hear about flags that were raised or go
 (severity above ``notified_severity``); the commissioner's digest also carries the
 support requests escalated and the points marked stale in this scan.
 
+Nobody reads in a digest about a project they could not open: every line passes
+``projects.permissions.audience`` (the pages' own rule) for its recipient. The head of a
+department whose procedure a confidential project uses without involving the department
+hears nothing of it.
+
 Never the same news twice: the pending flags are locked (``skip_locked``, so a concurrent
 scan leaves them to this one), the digests are sent, and only then ``notified_severity``
 is set to the severity reported, in the same transaction. When sending fails nothing is
@@ -33,6 +38,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from projects.models import FrictionPoint
+from projects.permissions import audience
 from projects.services.scan import PointNote, chunks, in_scope
 
 logger = logging.getLogger(__name__)
@@ -54,6 +60,7 @@ def friction_url(*, project_id: int, pk: int) -> str:
 @dataclass(frozen=True, slots=True)
 class DigestFlag:
     pk: int
+    project_id: int
     project_title: str
     title: str
     severity: int
@@ -117,7 +124,8 @@ def _pending_flags(project_ids: Sequence[int] | None) -> list[int]:
 
 
 def _flag_digests(flag_ids: list[int], digests: dict[int, list[DigestFlag]]) -> None:
-    """Add each flag to the lists of its commissioner and department heads."""
+    """Add each flag to the lists of its commissioner and department heads (who may read
+    it or not: ``send_digests`` asks the permission rule)."""
     for chunk in chunks(flag_ids):
         heads: dict[int, set[int]] = {}
         for pk, head_id in FrictionPoint.departments.through.objects.filter(
@@ -154,6 +162,7 @@ def _flag_digests(flag_ids: list[int], digests: dict[int, list[DigestFlag]]) -> 
         ) in rows:
             item = DigestFlag(
                 pk=pk,
+                project_id=project_id,
                 project_title=project_title,
                 title=title,
                 severity=severity,
@@ -215,6 +224,17 @@ def send_digests(
         flags_by_user: dict[int, list[DigestFlag]] = {}
         _flag_digests(flag_ids, flags_by_user)
         recipients = set(flags_by_user) | {n.commissioner_id for n in (*escalated, *stale)}
+        may_hear = audience(
+            user_ids=recipients,
+            project_ids={f.project_id for items in flags_by_user.values() for f in items}
+            | {n.project_id for n in (*escalated, *stale)},
+        )
+        flags_by_user = {
+            user_id: [f for f in items if user_id in may_hear[f.project_id]]
+            for user_id, items in flags_by_user.items()
+        }
+        escalated = [n for n in escalated if n.commissioner_id in may_hear[n.project_id]]
+        stale = [n for n in stale if n.commissioner_id in may_hear[n.project_id]]
         users = (
             get_user_model()
             .objects.filter(pk__in=recipients, is_active=True)

@@ -36,6 +36,7 @@ from projects.services.scan import ScanResult, friction_scan
 from tests.factories import (
     ClosedDayFactory,
     DepartmentFactory,
+    DepartmentInvolvementFactory,
     FrictionPointFactory,
     FrictionUpdateFactory,
     MeetingCalendarFactory,
@@ -585,6 +586,43 @@ class TestDigests:
         assert f'href="{link}"' in html
         assert all(f.notified_severity == f.severity for f in flags())
 
+    def test_a_department_head_hears_nothing_of_a_confidential_project_they_cannot_open(
+        self, org
+    ):
+        """The legal department's procedure is used, but the department is not involved in
+        the confidential project: its head may not open the project, so no digest."""
+        project = ProjectFactory(title="Geheim Warmtenet", is_confidential=True)
+        milestone = MilestoneFactory(project=project, title="Ondertekening", date=D(2026, 5, 29))
+        ProcedureStepFactory(milestone=milestone, procedure=org["review"])
+
+        result = scan(D(2026, 5, 4))
+
+        assert result.counts["raised"] == 1
+        assert [m.to for m in mail.outbox] == [[project.commissioner.email]]
+        [flag] = flags()
+        assert list(flag.departments.all()) == [org["legal"]]
+        # Heard by everyone who may hear it: the news is not kept for a later digest.
+        assert flag.notified_severity == Severity.HIGH
+
+    def test_the_head_of_an_involved_department_of_a_confidential_project_hears_it(self, org):
+        project = ProjectFactory(title="Geheim Warmtenet", is_confidential=True)
+        DepartmentInvolvementFactory(project=project, department=org["legal"])
+        milestone = MilestoneFactory(project=project, title="Ondertekening", date=D(2026, 5, 29))
+        ProcedureStepFactory(milestone=milestone, procedure=org["review"])
+
+        scan(D(2026, 5, 4))
+
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(
+            [project.commissioner.email, org["legal"].head.email]
+        )
+
+    def test_a_head_without_a_role_hears_nothing(self, review_step, org):
+        org["legal"].head.groups.clear()
+
+        scan(D(2026, 5, 4))
+
+        assert [m.to for m in mail.outbox] == [[review_step.milestone.project.commissioner.email]]
+
     def test_the_same_news_is_never_sent_twice(self, review_step):
         scan(D(2026, 5, 4))
         sent = len(mail.outbox)
@@ -653,14 +691,14 @@ class TestSetBased:
     def test_query_count_does_not_grow_with_the_data(self, org, n, django_assert_max_num_queries):
         self.build(org, n)
 
-        with django_assert_max_num_queries(29):
+        with django_assert_max_num_queries(32):  # three of them ask who may hear (audience)
             first = scan(D(2026, 5, 4))
         assert first.counts["raised"] == 2 * n
         assert first.counts["escalated"] == n
         assert first.counts["stale"] == n
         assert first.counts["mails"] == n + 2
 
-        with django_assert_max_num_queries(22):
+        with django_assert_max_num_queries(25):
             second = scan(D(2026, 5, 18))
         assert second.counts["updated"] == n
 
