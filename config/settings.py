@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # After auth, messages and htmx: it logs out, leaves a message, answers htmx with HX-Redirect.
     "config.security.SessionLifetimeMiddleware",
     "config.security.RefusedAccessMiddleware",
+    # A signed-in person without a role reaches only the "no role" page (accounts/no_role.py).
+    "accounts.no_role.RoleRequiredMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]

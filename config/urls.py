@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import no_role
 from config import health, pages
 from projects.views.projects import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health.health, name="health"),
+    path("geen-rol/", no_role.no_role, name="no_role"),
     path("privacy/", pages.privacy, name="privacy"),
     path("toegankelijkheid/", pages.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),

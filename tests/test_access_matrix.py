@@ -6,7 +6,9 @@ The URL names come from the resolver, and ``test_every_url_has_an_entry`` fails 
 view without an entry in ``ROUTES``, so a new view cannot be forgotten. The expectations
 are written from the rules, not recorded from the server:
 
-- every signed-in member of staff reads a project that is not confidential; a
+- a member of staff without a role reaches nothing but the public pages, signing in and
+  out and the page that says so ("je hebt nog geen rol");
+- every signed-in member of staff with a role reads a project that is not confidential; a
   confidential one is a 404 for anyone not involved (leader, commissioner, head of an
   involved department) and not a Beheerder;
 - leader, commissioner, heads of involved departments and Beheerders contribute (log
@@ -22,16 +24,24 @@ are written from the rules, not recorded from the server:
 - contact persons of a party are for staff who work with it and Beheerders.
 
 Every 200 is also checked for text the persona may not read (``SECRETS``).
+
+What people are told outside the pages follows the same rule: ``TOLD`` lists, per channel
+(today the digest e-mail of the friction engine), who hears about news on each kind of
+project when every persona has a reason to hear of it (heads a department the news names).
+Nobody is told about a project they could not open.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
+from projects.services.notifications import send_digests
 from tests.access_world import (
     KINDS,
     NOT_OURS,
@@ -44,12 +54,14 @@ from tests.access_world import (
     url_patterns,
 )
 from tests.access_world import world as world  # noqa: F401 (the module-scoped fixture)
+from tests.factories import DepartmentFactory, FrictionPointFactory
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # 302 to the login page
+NO_ROLE = "no-role"  # 302 to "je hebt nog geen rol" (a signed-in person without a role)
 REDIRECT = "redirect"  # 302 somewhere else
-NA = "-"  # the persona has no object of this kind (an outsider owns nothing)
+NA = "-"  # the persona has no object of this kind
 
 Status = int | str
 # One status for every kind, or (own, other, confidential).
@@ -109,12 +121,15 @@ def reset_link(world: World, kind: str) -> dict[str, Any]:
 def expect(
     *,
     anonymous: Cell,
-    outsider: Cell,
     leader: Cell,
     commissioner: Cell,
     head: Cell,
     administrator: Cell,
+    outsider: Cell = NO_ROLE,
 ) -> dict[str, Cell]:
+    """What each persona gets. The outsider, a member of staff without a role, reaches
+    only what needs no role (public pages, signing in and out): everything else sends
+    them to "je hebt nog geen rol"."""
     return {
         "anonymous": anonymous,
         "outsider": outsider,
@@ -125,10 +140,12 @@ def expect(
     }
 
 
-def everyone(status: Status, *, anonymous: Status = LOGIN) -> dict[str, Cell]:
+def everyone(
+    status: Status, *, anonymous: Status = LOGIN, outsider: Status = NO_ROLE
+) -> dict[str, Cell]:
     return expect(
         anonymous=anonymous,
-        outsider=status,
+        outsider=outsider,
         leader=status,
         commissioner=status,
         head=status,
@@ -139,7 +156,6 @@ def everyone(status: Status, *, anonymous: Status = LOGIN) -> dict[str, Cell]:
 # Reading a project (or anything of it): the view rule.
 SEE = expect(
     anonymous=LOGIN,
-    outsider=(NA, 200, 404),
     leader=(200, 200, 404),
     commissioner=(200, 200, 404),
     head=(200, 200, 404),
@@ -152,7 +168,6 @@ def contribute(ok: Status) -> dict[str, Cell]:
     Beheerders; ``ok`` is what a permitted request gets."""
     return expect(
         anonymous=LOGIN,
-        outsider=(NA, 403, 404),
         leader=(ok, 403, 404),
         commissioner=(ok, 403, 404),
         head=(ok, 403, 404),
@@ -164,7 +179,6 @@ def edit(ok: Status) -> dict[str, Cell]:
     """Editing a project: leader, commissioner and Beheerders, not the heads."""
     return expect(
         anonymous=LOGIN,
-        outsider=(NA, 403, 404),
         leader=(ok, 403, 404),
         commissioner=(ok, 403, 404),
         head=(403, 403, 404),
@@ -176,7 +190,9 @@ def roles(ok: Status, *allowed: str) -> dict[str, Cell]:
     """A page for some roles only (403 for the rest)."""
     return expect(
         anonymous=LOGIN,
-        **{p: (ok if p in allowed else 403) for p in PERSONAS if p != "anonymous"},
+        **{
+            p: (ok if p in allowed else 403) for p in PERSONAS if p not in ("anonymous", "outsider")
+        },
     )
 
 
@@ -185,12 +201,16 @@ def party_contacts(ok: Status) -> dict[str, Cell]:
     party is not confidential itself, so the refusal is a 403 for every kind."""
     return expect(
         anonymous=LOGIN,
-        outsider=(NA, 403, 403),
         leader=(ok, 403, 403),
         commissioner=(ok, 403, 403),
         head=(ok, 403, 403),
         administrator=ok,
     )
+
+
+def public(status: Status) -> dict[str, Cell]:
+    """A page that needs neither a login nor a role."""
+    return everyone(status, anonymous=status, outsider=status)
 
 
 NOT_ALLOWED = everyone(405, anonymous=405)  # @require_POST before @login_required
@@ -213,26 +233,24 @@ class Route:
 ROUTES: dict[str, Route] = {
     # --- config/urls.py -------------------------------------------------------------------
     "home": Route(no_object, get=everyone(REDIRECT)),  # each role to its own start page
-    "health": Route(no_object, get=everyone(200, anonymous=200)),
+    "no_role": Route(no_object, get=everyone(REDIRECT, outsider=200)),  # with a role: home
+    "health": Route(no_object, get=public(200)),
     # The privacy and accessibility statements are public (GET and HEAD only).
-    "privacy": Route(no_object, get=everyone(200, anonymous=200)),
-    "accessibility": Route(no_object, get=everyone(200, anonymous=200)),
+    "privacy": Route(no_object, get=public(200)),
+    "accessibility": Route(no_object, get=public(200)),
     # --- django.contrib.auth.urls, served as ours ----------------------------------------------
-    "login": Route(no_object, get=everyone(200, anonymous=200), post=everyone(200, anonymous=200)),
+    "login": Route(no_object, get=public(200), post=public(200)),
     # LogoutView takes POST only and sends everyone to the login page.
-    "logout": Route(
-        no_object, get=everyone(405, anonymous=405), post=everyone(LOGIN, anonymous=LOGIN)
+    "logout": Route(no_object, get=public(405), post=public(LOGIN)),
+    # One's own password needs no role.
+    "password_change": Route(
+        no_object, get=everyone(200, outsider=200), post=everyone(200, outsider=200)
     ),
-    "password_change": Route(no_object, get=everyone(200), post=everyone(200)),
-    "password_change_done": Route(no_object, get=everyone(200)),
-    "password_reset": Route(
-        no_object, get=everyone(200, anonymous=200), post=everyone(200, anonymous=200)
-    ),
-    "password_reset_done": Route(no_object, get=everyone(200, anonymous=200)),
-    "password_reset_confirm": Route(
-        reset_link, get=everyone(200, anonymous=200), post=everyone(200, anonymous=200)
-    ),
-    "password_reset_complete": Route(no_object, get=everyone(200, anonymous=200)),
+    "password_change_done": Route(no_object, get=everyone(200, outsider=200)),
+    "password_reset": Route(no_object, get=public(200), post=public(200)),
+    "password_reset_done": Route(no_object, get=public(200)),
+    "password_reset_confirm": Route(reset_link, get=public(200), post=public(200)),
+    "password_reset_complete": Route(no_object, get=public(200)),
     # --- stakeholders/urls.py ---------------------------------------------------------------
     "stakeholders:list": Route(no_object, get=everyone(200)),
     "stakeholders:search": Route(no_object, get=everyone(200)),
@@ -290,7 +308,6 @@ ROUTES: dict[str, Route] = {
         get=NOT_ALLOWED,
         post=expect(
             anonymous=LOGIN,
-            outsider=(NA, 403, 404),
             leader=(403, 403, 404),
             commissioner=(200, 403, 404),  # only the project's own commissioner
             head=(403, 403, 404),
@@ -304,7 +321,6 @@ ROUTES: dict[str, Route] = {
         get=NOT_ALLOWED,
         post=expect(
             anonymous=LOGIN,
-            outsider=(NA, 403, 404),
             leader=(403, 403, 404),
             commissioner=(403, 403, 404),
             head=(200, 403, 404),  # the head of the department the point names
@@ -317,7 +333,6 @@ ROUTES: dict[str, Route] = {
         # An empty purpose is allowed (it clears it): saved, back to the inbox.
         post=expect(
             anonymous=LOGIN,
-            outsider=(NA, 403, 403),
             leader=403,
             commissioner=403,
             head=(REDIRECT, 403, 403),
@@ -336,7 +351,6 @@ ROUTES: dict[str, Route] = {
         party,
         get=expect(
             anonymous=LOGIN,
-            outsider=(NA, 403, 403),
             leader=200,
             commissioner=200,
             head=(200, 403, 403),
@@ -344,7 +358,6 @@ ROUTES: dict[str, Route] = {
         ),
         post=expect(
             anonymous=LOGIN,
-            outsider=(NA, 403, 403),
             leader=200,
             commissioner=200,
             head=(200, 403, 403),
@@ -408,6 +421,9 @@ def _check_status(response: Any, expected: Status, what: str) -> None:
     if expected == LOGIN:
         assert response.status_code == 302, what
         assert response["Location"].startswith(reverse("login")), what
+    elif expected == NO_ROLE:
+        assert response.status_code == 302, what
+        assert response["Location"] == reverse("no_role"), what
     elif expected == REDIRECT:
         assert response.status_code == 302, what
         assert not response["Location"].startswith(reverse("login")), what
@@ -452,7 +468,7 @@ def test_post_with_an_empty_body(
     world: World, name: str, persona: str, kind: str, expected: Status
 ) -> None:
     url = _url(world, name, kind)
-    refused = expected in (403, 404, 405) or (expected == LOGIN and name != "logout")
+    refused = expected in (403, 404, 405, NO_ROLE) or (expected == LOGIN and name != "logout")
     before = snapshot() if refused else None
     response = world.client(persona).post(url, {})
     _check_status(response, expected, f"POST {url} as {persona}")
@@ -493,3 +509,51 @@ def test_the_secrets_show_where_they_may(
     response = world.client(persona).get(_url(world, name, kind))
     assert response.status_code == 200
     assert secret in _body(response)
+
+
+# --- what each persona is told --------------------------------------------------------------------
+
+
+def _digest(world: World, kind: str) -> dict[str, str]:
+    """An automatic flag on that kind of project that names a department headed by each
+    persona (so each has a reason to hear of it), then the friction engine's digests.
+    Returns each persona's e-mail bodies, text and HTML."""
+    departments = [
+        DepartmentFactory(name=f"Afdeling van {persona}", head=user)
+        for persona, user in world.users.items()
+        if user is not None
+    ]
+    FrictionPointFactory(
+        project=world.projects[kind],
+        automatic=True,
+        title=f"Signalering {kind}",
+        departments=departments,
+    )
+    mail.outbox.clear()
+    send_digests(today=dt.date(2026, 5, 4), project_ids=[world.projects[kind].pk])
+    by_address = {}
+    for message in mail.outbox:
+        html = "".join(content for content, _type in message.alternatives)
+        by_address[message.to[0]] = message.body + html
+    return {
+        persona: by_address.get(user.email, "")
+        for persona, user in world.users.items()
+        if user is not None
+    }
+
+
+# Being told follows the view rule (``SEE``): who may open the project hears the news.
+CHANNELS = {"digest": _digest}
+TOLD = SEE
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_what_each_persona_is_told(world: World, channel: str, kind: str) -> None:
+    told = CHANNELS[channel](world, kind)
+    heard = {persona for persona, text in told.items() if f"Signalering {kind}" in text}
+    may_hear = {persona for persona in told if status_of(TOLD, persona, kind) == 200}
+    assert heard == may_hear, f"{channel} about the {kind} project"
+    for persona, text in told.items():
+        leaked = leaked_secrets(persona, text)
+        assert not leaked, f"the {channel} tells {persona} what is not for them: {leaked}"
