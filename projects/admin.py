@@ -42,7 +42,11 @@ from projects.models import (
 )
 from projects.services.friction import friction_point_archive, friction_point_restore
 from projects.services.partners import contact_erase, contact_export, stakeholder_merge
-from projects.services.projects import project_archive, project_restore
+from projects.services.projects import (
+    project_archive,
+    project_restore,
+    step_departments_involve,
+)
 from projects.services.rescan import (
     rescan_enqueue,
     rescan_enqueue_for_meeting_calendar,
@@ -129,6 +133,24 @@ class VersionBumpMixin:
             obj.refresh_from_db(fields=["version"])
 
 
+def involve_step_departments(request: HttpRequest, project: Project) -> None:
+    """Keep the rule of the project pages in the admin too: a department whose procedure
+    a milestone needs is involved (``step_departments_involve``); say so when it happens."""
+    added = step_departments_involve(project=project)
+    if added:
+        names = ", ".join(
+            Department.objects.filter(pk__in=added).order_by("name").values_list("name", flat=True)
+        )
+        messages.warning(
+            request,
+            gettext(
+                "Betrokken bij %(project)s (adviserend), omdat een mijlpaal een procedure van "
+                "de afdeling nodig heeft: %(departments)s."
+            )
+            % {"project": project.title, "departments": names},
+        )
+
+
 # --- projects ------------------------------------------------------------------------------
 
 
@@ -205,6 +227,10 @@ class ProjectAdmin(
     inlines = (DepartmentInvolvementInline, StakeholderInvolvementInline, MilestoneInline)
     show_full_result_count = False
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        involve_step_departments(request, form.instance)
+
     @staticmethod
     def archive_service(obj: Project, actor: Any) -> None:
         project_archive(project=obj, actor=actor)
@@ -258,6 +284,16 @@ class DepartmentInvolvementAdmin(admin.ModelAdmin):
     search_fields = ("project__title", "department__name")
     autocomplete_fields = ("project", "department")
 
+    def delete_model(self, request: HttpRequest, obj: DepartmentInvolvement) -> None:
+        super().delete_model(request, obj)
+        involve_step_departments(request, obj.project)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        projects = list(Project.objects.filter(department_involvements__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for project in projects:
+            involve_step_departments(request, project)
+
 
 @admin.register(StakeholderInvolvement)
 class StakeholderInvolvementAdmin(admin.ModelAdmin):
@@ -286,7 +322,9 @@ class RescanProjectMixin:
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        rescan_enqueue(project_ids=[self._project_id(form.instance)])
+        project_id = self._project_id(form.instance)
+        involve_step_departments(request, Project.objects.get(pk=project_id))
+        rescan_enqueue(project_ids=[project_id])
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         project_id = self._project_id(obj)

@@ -358,6 +358,11 @@ class MilestoneForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Interne procedures die vóór deze mijlpaal klaar moeten zijn"),
+        help_text=_(
+            "Kies je een procedure van een afdeling die nog niet bij het project staat, "
+            "dan wordt die afdeling betrokken (adviserend). Het hoofd van die afdeling kan "
+            "het project dan zien, ook als het vertrouwelijk is."
+        ),
     )
 
     class Meta:

@@ -79,14 +79,20 @@ def _write_chunk(*, chunk: tuple[ProjectSpec, ...], refs: Refs) -> None:
     ]
     Project.objects.bulk_create(projects, batch_size=BATCH_SIZE)
 
-    DepartmentInvolvement.objects.bulk_create(
-        [
-            DepartmentInvolvement(project_id=project.pk, department_id=departments[code], role=role)
-            for project, spec in zip(projects, chunk, strict=True)
-            for code, role in spec.departments
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    involvements = []
+    for project, spec in zip(projects, chunk, strict=True):
+        roles = {departments[code]: role for code, role in spec.departments}
+        # A milestone that needs a department's procedure involves that department, as the
+        # project pages do (projects/services/projects.py).
+        for m in spec.milestones:
+            for step in m.steps:
+                department_id = departments[procedures[step.procedure].department]
+                roles.setdefault(department_id, DepartmentInvolvement.Role.ADVISORY)
+        involvements += [
+            DepartmentInvolvement(project_id=project.pk, department_id=pk, role=role)
+            for pk, role in roles.items()
+        ]
+    DepartmentInvolvement.objects.bulk_create(involvements, batch_size=BATCH_SIZE)
     StakeholderInvolvement.objects.bulk_create(
         [
             StakeholderInvolvement(

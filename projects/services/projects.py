@@ -1,6 +1,12 @@
 """Writes for the project pages: projects with their departments, partners, milestones and
 the procedures each milestone needs.
 
+A procedure belongs to a department; a project that needs it involves that department.
+Choosing another department's procedure for a milestone therefore makes that department
+involved (adviserend), with what involvement brings: its head may open the project, also
+a confidential one, and hears of its flags. A department stays involved while a milestone
+needs one of its procedures: removing it is refused until that step is gone.
+
 Every change to a milestone's date or to its procedure steps asks the friction engine for a
 rescan of the project (``rescan_enqueue`` defers the work until the transaction commits).
 """
@@ -127,8 +133,9 @@ def _check_departments(departments: Sequence[DepartmentInput]) -> None:
 # --- departments and partners --------------------------------------------------------------
 
 
-def _departments_sync(*, project: Project, departments: Sequence[DepartmentInput]) -> None:
-    """The project's departments become exactly these, keeping rows that stay."""
+def _departments_sync(*, project: Project, departments: Sequence[DepartmentInput]) -> set[int]:
+    """The project's departments become exactly these, keeping rows that stay. Returns the
+    ids of the departments taken off."""
     _check_departments(departments)
     existing = {i.department_id: i for i in project.department_involvements.all()}
     wanted = {item.department.pk: item for item in departments}
@@ -142,6 +149,54 @@ def _departments_sync(*, project: Project, departments: Sequence[DepartmentInput
         elif involvement.role != item.role:
             involvement.role = item.role
             involvement.save(update_fields=["role"])
+    return set(existing) - set(wanted)
+
+
+def _steps_of(project: Project, department_ids: set[int]) -> list[ProcedureStep]:
+    return list(
+        ProcedureStep.objects.filter(
+            milestone__project=project, procedure__department_id__in=department_ids
+        )
+        .select_related("procedure__department", "milestone")
+        .order_by("milestone__date", "pk")
+    )
+
+
+def step_departments_involve(*, project: Project, removed: set[int] = frozenset()) -> list[int]:
+    """Involve (adviserend) every department whose procedure a milestone of the project
+    needs; returns the ids of the departments involved now. ``removed``: departments the
+    caller just took off, refused when a step still needs them."""
+    if removed and (needed := _steps_of(project, removed)):
+        step = needed[0]
+        raise ValidationError(
+            {
+                "departments": _(
+                    "%(department)s kan niet van het project af: de procedure "
+                    "%(procedure)s is nodig voor de mijlpaal %(milestone)s. Haal eerst die "
+                    "procedure bij de mijlpaal weg."
+                )
+                % {
+                    "department": step.procedure.department.name,
+                    "procedure": step.procedure.name,
+                    "milestone": step.milestone.title,
+                }
+            }
+        )
+    missing = set(
+        Department.objects.filter(procedures__steps__milestone__project=project)
+        .exclude(involvements__project=project)
+        .values_list("pk", flat=True)
+    )
+    DepartmentInvolvement.objects.bulk_create(
+        [
+            DepartmentInvolvement(
+                project=project, department_id=pk, role=DepartmentInvolvement.Role.ADVISORY
+            )
+            for pk in sorted(missing)
+        ],
+        ignore_conflicts=True,  # involved meanwhile by a concurrent edit: fine as it is
+    )
+    return sorted(missing)
 
 
 def _partners_sync(*, project: Project, partners: Sequence[PartnerInput]) -> None:
@@ -267,6 +322,7 @@ def project_create(
         _partners_sync(project=project, partners=partners)
         if _milestones_sync(project=project, milestones=milestones):
             _enqueue_rescan(project)
+        step_departments_involve(project=project)
     return project
 
 
@@ -334,12 +390,14 @@ def project_update(
             ]
         )
         project.refresh_from_db(fields=["version"])
+        removed: set[int] = set()
         if departments is not None:
-            _departments_sync(project=project, departments=departments)
+            removed = _departments_sync(project=project, departments=departments)
         if partners is not None:
             _partners_sync(project=project, partners=partners)
         if milestones is not None and _milestones_sync(project=project, milestones=milestones):
             _enqueue_rescan(project)
+        step_departments_involve(project=project, removed=removed)
     return project
 
 
@@ -388,6 +446,7 @@ def milestone_save(
         milestone, changed = _milestone_save(project=project, data=data, milestone=milestone)
         if changed:
             _enqueue_rescan(project)
+        step_departments_involve(project=project)
     return milestone
 
 
@@ -397,6 +456,7 @@ def steps_sync(*, milestone: Milestone, procedures: Sequence[Procedure]) -> bool
         changed = _steps_sync(milestone=milestone, procedures=procedures)
         if changed:
             _enqueue_rescan(milestone.project)
+        step_departments_involve(project=milestone.project)
     return changed
 
 

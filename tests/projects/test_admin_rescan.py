@@ -109,3 +109,36 @@ def test_removing_a_meeting_rescans_projects_bound_to_its_calendar(
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert published == [[step.milestone.project_id]]
+
+
+def test_a_step_added_in_the_admin_involves_the_procedures_department(
+    admin_client, published, django_capture_on_commit_callbacks
+):
+    milestone = MilestoneFactory(project__is_confidential=True)
+    procedure = ProcedureFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:projects_procedurestep_add"),
+            {"milestone": milestone.pk, "procedure": procedure.pk, "status": "todo"},
+            follow=True,
+        )
+    assert response.status_code == 200
+    involvement = milestone.project.department_involvements.get()
+    assert (involvement.department, involvement.role) == (procedure.department, "adviserend")
+    assert "adviserend" in response.content.decode()
+    assert published == [[milestone.project_id]]
+
+
+def test_an_involvement_a_step_needs_comes_back_when_deleted_in_the_admin(admin_client):
+    step = ProcedureStepFactory()
+    project = step.milestone.project
+    involvement = project.department_involvements.create(department=step.procedure.department)
+
+    response = admin_client.post(
+        reverse("admin:projects_departmentinvolvement_delete", args=[involvement.pk]),
+        {"post": "yes"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert list(project.departments.all()) == [step.procedure.department]

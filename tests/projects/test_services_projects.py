@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects.models import ProcedureStep, Project
+from projects.permissions import Action, can
 from projects.selectors import milestone_schedule, power_interest_grid, step_plans
 from projects.services import projects as services
 from projects.services.projects import (
@@ -87,7 +88,7 @@ class TestProjectCreate:
                 )
             ],
         )
-        assert project.department_involvements.get().role == "trekker"
+        assert project.department_involvements.get(department=department).role == "trekker"
         assert project.stakeholder_involvements.get().interest == 5
         steps = project.milestones.get().steps.all()
         assert {s.procedure for s in steps} == set(procedures)
@@ -144,6 +145,78 @@ class TestProjectCreate:
         with pytest.raises(ValidationError):
             create(milestones=[MilestoneInput(title="Ooit", date=None)])
         assert not Project.objects.exists()
+
+
+class TestProcedureOfAnotherDepartment:
+    """Needing a department's procedure involves that department (adviserend): its head
+    may then open the project, also a confidential one, and hears of its flags."""
+
+    @pytest.fixture
+    def legal(self, db):
+        department = DepartmentFactory(name="Juridische Zaken", with_head=True)
+        return department, ProcedureFactory(department=department, name="Juridische toets")
+
+    def test_choosing_it_for_a_milestone_involves_the_department(self, legal):
+        department, review = legal
+        milestone = MilestoneInput(title="Start", date=dt.date(2027, 9, 1), procedures=[review])
+
+        project = create(is_confidential=True, milestones=[milestone])
+
+        involvement = project.department_involvements.get()
+        assert (involvement.department, involvement.role) == (department, "adviserend")
+        assert can(department.head, Action.VIEW, project)
+
+    def test_a_milestone_saved_on_its_own_involves_it_too(self, legal):
+        department, review = legal
+        project = ProjectFactory(is_confidential=True)
+
+        milestone_save(
+            project=project,
+            data=MilestoneInput(title="Start", date=dt.date(2027, 9, 1), procedures=[review]),
+        )
+
+        assert list(project.departments.all()) == [department]
+
+    def test_an_involved_department_keeps_its_own_role(self, legal):
+        department, review = legal
+        project = create(
+            departments=[DepartmentInput(department=department, role="trekker")],
+            milestones=[
+                MilestoneInput(title="Start", date=dt.date(2027, 9, 1), procedures=[review])
+            ],
+        )
+
+        assert project.department_involvements.get().role == "trekker"
+
+    def test_taking_the_department_off_while_a_milestone_needs_it_is_refused(self, legal):
+        department, review = legal
+        kept = MilestoneInput(title="Start", date=dt.date(2027, 9, 1), procedures=[review])
+        project = create(departments=[DepartmentInput(department=department)], milestones=[kept])
+        milestone_pk = project.milestones.get().pk
+
+        with pytest.raises(ValidationError) as error:
+            update(
+                project,
+                departments=[],
+                milestones=[MilestoneInput(**{**kept.__dict__, "pk": milestone_pk})],
+            )
+
+        assert "Juridische toets" in error.value.message_dict["departments"][0]
+        assert list(project.departments.all()) == [department]
+
+    def test_taking_the_department_off_with_the_procedure_is_fine(self, legal):
+        department, review = legal
+        kept = MilestoneInput(title="Start", date=dt.date(2027, 9, 1), procedures=[review])
+        project = create(departments=[DepartmentInput(department=department)], milestones=[kept])
+        milestone_pk = project.milestones.get().pk
+
+        update(
+            project,
+            departments=[],
+            milestones=[MilestoneInput(title="Start", date=dt.date(2027, 9, 1), pk=milestone_pk)],
+        )
+
+        assert not project.departments.exists()
 
 
 def update(project: Project, **overrides) -> Project:

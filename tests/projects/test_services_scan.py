@@ -586,9 +586,7 @@ class TestDigests:
         assert f'href="{link}"' in html
         assert all(f.notified_severity == f.severity for f in flags())
 
-    def test_a_department_head_hears_nothing_of_a_confidential_project_they_cannot_open(
-        self, org
-    ):
+    def test_a_department_head_hears_nothing_of_a_confidential_project_they_cannot_open(self, org):
         """The legal department's procedure is used, but the department is not involved in
         the confidential project: its head may not open the project, so no digest."""
         project = ProjectFactory(title="Geheim Warmtenet", is_confidential=True)

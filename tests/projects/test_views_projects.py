@@ -333,15 +333,23 @@ def filled_project(*, partners: int, departments: int, milestones: int, steps: i
     MeetingFactory.create_batch(3, calendar=calendar)
     for _ in range(partners):
         StakeholderInvolvementFactory(project=project)
-    for _ in range(departments):
-        DepartmentInvolvementFactory(project=project, department=DepartmentFactory(with_head=True))
+    involved = [
+        DepartmentInvolvementFactory(
+            project=project, department=DepartmentFactory(with_head=True)
+        ).department
+        for _ in range(departments)
+    ]
     for index in range(milestones):
         milestone = MilestoneFactory(project=project, date=dt.date(2027, 3 + index, 15))
         for step in range(steps):
-            ProcedureStepFactory(
-                milestone=milestone,
-                procedure=ProcedureFactory(meeting_calendar=calendar if step % 2 else None),
+            # A milestone needs procedures of involved departments (projects/services/projects.py).
+            if not involved:
+                involved.append(DepartmentInvolvementFactory(project=project).department)
+            procedure = ProcedureFactory(
+                department=involved[step % len(involved)],
+                meeting_calendar=calendar if step % 2 else None,
             )
+            ProcedureStepFactory(milestone=milestone, procedure=procedure)
     FrictionPointFactory(project=project)
     return project
 
@@ -550,7 +558,7 @@ class TestProjectCreate:
         commissioner = CommissionerFactory()
         department = DepartmentFactory()
         stakeholder = StakeholderFactory()
-        procedures = ProcedureFactory.create_batch(2)
+        procedures = ProcedureFactory.create_batch(2, department=department)
         client.force_login(leader)
         data = full_create_data(
             commissioner=commissioner,
