@@ -106,6 +106,8 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["leader", "status"], name="project_leader_status"),
             models.Index(fields=["commissioner", "status"], name="project_comm_status"),
+            # The insight figures ask which projects changed since their snapshot began.
+            models.Index(fields=["updated_at"], name="project_updated_at"),
         ]
 
     def __str__(self) -> str:

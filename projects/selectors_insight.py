@@ -1,11 +1,11 @@
 """Reads for "Waar wringt het?": where it chafes, which procedures chafe most, how long
 points take to resolve, which approaches were chosen and what was learned.
 
-Every aggregate runs in the database over the friction points that are not archived,
-counted per bucket (the projects anyone may see, and each confidential project apart);
-a user's figures add up the buckets of the projects they may see
-(``projects_visible_to``), so a confidential project never shows up in a count of
-someone who may not see it. See ``insight_figures``.
+Every aggregate runs in the database over the friction points that are not archived, of
+projects that are not archived, counted per bucket (the projects anyone may see, in a few
+shards, and each confidential project apart); a user's figures add up the buckets of the
+projects they may see (``projects_visible_to``), so a confidential project never shows up
+in a count of someone who may not see it. See ``insight_figures``.
 
 Definitions:
 
@@ -48,7 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate, TruncQuarter
+from django.db.models.functions import Mod, TruncDate, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerOperationalError
@@ -70,16 +70,23 @@ TOP = 10
 
 logger = logging.getLogger(__name__)
 
-# None: the points on projects anyone may see; else a confidential project's id.
-Bucket = int | None
+# A confidential project's id, or (negative) a shard of the points on projects anyone may
+# see: -1 - (project id mod SHARDS). See ``_bucket``.
+Bucket = int
+SHARDS = 32
 BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
 
 
+def counted_friction() -> QuerySet[FrictionPoint]:
+    """The points the figures count: not archived, of projects that are not archived (an
+    archived project leaves every shared figure)."""
+    return FrictionPoint.objects.filter(archived_at__isnull=True, project__archived_at__isnull=True)
+
+
 def insight_friction(*, user: AnyUser) -> QuerySet[FrictionPoint]:
-    """The points every aggregate counts: not archived, on projects the user may see
-    (archived projects included: their lessons still count)."""
-    visible = projects_visible_to(user, Project.objects.all())
-    return FrictionPoint.objects.filter(project__in=visible.values("pk"), archived_at__isnull=True)
+    """The points every aggregate counts, on projects the user may see."""
+    visible = projects_visible_to(user, Project.objects.active())
+    return counted_friction().filter(project__in=visible.values("pk"))
 
 
 def _named_departments() -> Any:
@@ -128,13 +135,17 @@ def _level(count: int, maximum: int) -> int:
 
 
 def _bucket(path: str = "project") -> Case:
-    """The bucket a point's figures are kept in: ``None`` for a project anyone may see, the
-    project's id for a confidential one (see ``insight_figures``)."""
+    """The bucket a point's figures are kept in: the project's id for a confidential one,
+    else the shard of projects anyone may see it falls in (see ``insight_figures``)."""
     return Case(
         When(**{f"{path}__is_confidential": True}, then=F(f"{path}_id")),
-        default=Value(None),
+        default=-1 - Mod(F(f"{path}_id"), Value(SHARDS)),
         output_field=IntegerField(),
     )
+
+
+def shard_of(project_id: int) -> int:
+    return -1 - project_id % SHARDS
 
 
 def _heat_rows(friction: QuerySet[FrictionPoint]) -> list[tuple[Bucket, str, str, int]]:
@@ -508,8 +519,10 @@ class Partials:
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     buckets: dict[Bucket, Partials]
+    shared: Partials  # the shards added up: what everyone counts
     day: dt.date  # the day it was computed for (the quarters, the calendar)
-    source: str  # the last change to any friction point it includes
+    source: str  # the last change to any friction point or project it includes
+    started_at: dt.datetime  # before counting began: later changes are not in it
     computed_at: dt.datetime
 
 
@@ -549,7 +562,7 @@ def compute_partials(
     return dict(buckets)
 
 
-SNAPSHOT_KEY = "bb-insight:snapshot:v1"
+SNAPSHOT_KEY = "bb-insight:snapshot:v2"
 REFRESH_LOCK_KEY = "bb-insight:refreshing"
 REFRESH_LOCK_SECONDS = 120
 
@@ -565,17 +578,28 @@ def _last_change() -> str:
     return "|".join(value.isoformat() if value else "-" for value in latest)
 
 
+def _shared(buckets: Mapping[Bucket, Partials]) -> Partials:
+    total = Partials()
+    for bucket, partials in buckets.items():
+        if bucket < 0:
+            total.add(partials)
+    return total
+
+
 def insight_refresh(*, today: dt.date | None = None) -> Snapshot:
     """Compute the snapshot of all figures now and keep it (the task
     ``projects.tasks.refresh_insight`` runs this in a worker)."""
     day = today or timezone.localdate()
     try:
+        started_at = timezone.now()
         source = _last_change()  # before counting: a change meanwhile makes it stale
-        friction = FrictionPoint.objects.filter(archived_at__isnull=True)
+        buckets = compute_partials(counted_friction(), today=day)
         snapshot = Snapshot(
-            buckets=compute_partials(friction, today=day),
+            buckets=buckets,
+            shared=_shared(buckets),
             day=day,
             source=source,
+            started_at=started_at,
             computed_at=timezone.now(),
         )
         cache.set(SNAPSHOT_KEY, snapshot, None)
@@ -611,20 +635,59 @@ def visible_confidential(user: AnyUser) -> list[int] | None:
     )
 
 
+def _left_the_shared_figures(snapshot: Snapshot) -> set[int]:
+    """The shards holding a project made confidential or archived since the snapshot was
+    started: their counts in it are no longer for everyone."""
+    moved = (
+        Project.objects.filter(updated_at__gte=snapshot.started_at)
+        .filter(Q(is_confidential=True) | Q(archived_at__isnull=False))
+        .values_list("pk", flat=True)
+    )
+    return {shard_of(pk) for pk in moved}
+
+
+def _recount(snapshot: Snapshot, shards: set[int], *, today: dt.date) -> Snapshot:
+    """The snapshot with these shards (and the confidential projects in them) counted
+    again from the database now: a few small queries over a 1/SHARDS part of the points."""
+    projects = Project.objects.annotate(shard=-1 - Mod(F("pk"), Value(SHARDS))).filter(
+        shard__in=shards
+    )
+    fresh = compute_partials(
+        counted_friction().filter(project__in=projects.values("pk")), today=today
+    )
+    buckets = {
+        bucket: partials
+        for bucket, partials in snapshot.buckets.items()
+        if (bucket if bucket < 0 else shard_of(bucket)) not in shards
+    }
+    buckets.update(fresh)
+    return Snapshot(
+        buckets=buckets,
+        shared=_shared(buckets),
+        day=snapshot.day,
+        source=snapshot.source,
+        started_at=snapshot.started_at,
+        computed_at=snapshot.computed_at,
+    )
+
+
 def insight_figures(*, user: AnyUser, today: dt.date) -> InsightFigures:
     """Every aggregate of the page for this user, from the snapshot.
 
     The aggregates read all friction points (about 100,000 at 10,000 projects: most of a
     second of SQL), so they are not computed per request. One snapshot holds them for
-    everyone, split into buckets: the points on projects anyone may see, and per
-    confidential project its own. A user's figures add up the buckets they may see, so a
-    confidential project never counts for someone who may not see it, and who may see
-    it is checked on every request.
+    everyone, split into buckets: the points on projects anyone may see (in shards by
+    project id), and per confidential project its own. A user's figures add up the
+    buckets they may see, so a confidential project never counts for someone who may not
+    see it, and who may see it is checked on every request.
 
     A change to any friction point makes the snapshot stale: the page still shows it
     (with the time it was computed) and a worker recomputes it (without a broker, as in
     development and tests, that happens at once, so a change shows at once). Only an
     empty cache (the first view after a deploy or a flush) computes it in the request.
+    One change cannot wait for the worker: a project made confidential or archived since
+    the snapshot began leaves the shared figures in the very next request, broker or
+    not, because the shards holding it are counted again in that request.
     """
     snapshot: Snapshot | None = cache.get(SNAPSHOT_KEY)
     if snapshot is None:
@@ -632,10 +695,13 @@ def insight_figures(*, user: AnyUser, today: dt.date) -> InsightFigures:
     elif snapshot.source != _last_change() or snapshot.day != today:
         _request_refresh()
         snapshot = cache.get(SNAPSHOT_KEY) or snapshot
+        if shards := _left_the_shared_figures(snapshot):
+            snapshot = _recount(snapshot, shards, today=snapshot.day)
     seen = visible_confidential(user)
     total = Partials()
+    total.add(snapshot.shared)
     for bucket, partials in snapshot.buckets.items():
-        if bucket is None or seen is None or bucket in seen:
+        if bucket >= 0 and (seen is None or bucket in seen):
             total.add(partials)
     return InsightFigures(
         heatmap=build_heatmap(total.heat),

@@ -28,6 +28,7 @@ from projects.selectors_insight import (
     ranked_by_delay,
 )
 from projects.services.friction import friction_point_close
+from projects.services.projects import project_archive, project_update
 from projects.tasks import refresh_insight
 from tests.factories import (
     ClosedDayFactory,
@@ -486,7 +487,7 @@ def test_confidential_points_count_only_for_who_may_see_them_in_one_snapshot(wor
     FrictionPointFactory(project=world.own_secret, departments=[world.department])
     FrictionPointFactory(project=world.other, departments=[world.department])
     snapshot = insight_refresh(today=TODAY)
-    assert sum(snapshot.buckets[None].heat.values()) == 1
+    assert sum(snapshot.shared.heat.values()) == 1
     assert sum(snapshot.buckets[world.own_secret.pk].heat.values()) == 1
     mine = insight_figures(user=world.commissioner, today=TODAY)
     theirs = insight_figures(user=world.other_commissioner, today=TODAY)
@@ -501,3 +502,53 @@ def test_a_project_made_confidential_leaves_the_shared_figures_at_once(client, w
     world.other.is_confidential = True
     world.other.save()
     assert client.get(INSIGHT).context["heatmap"].total == 0
+
+
+def _shared_and_others(world: World) -> None:
+    """Points on world.other (soon confidential or archived) and on a project in every
+    shard, so the recount must keep the rest of the figures as they were."""
+    FrictionPointFactory(project=world.other, departments=[world.department])
+    FrictionPointFactory(project=world.own, departments=[world.department])
+    for _ in range(3):
+        FrictionPointFactory(departments=[world.department])
+
+
+@pytest.mark.parametrize("change", ["confidential", "archived"])
+def test_it_leaves_at_once_while_the_worker_has_not_run(client, world, broker_queue, change):
+    """The worker does not get to it (queued, never run): the very next request already
+    leaves the project out, and everything else still counts."""
+    _shared_and_others(world)
+    client.force_login(world.commissioner)  # not involved in world.other
+    assert client.get(INSIGHT).context["heatmap"].total == 5
+    if change == "confidential":
+        project_update(
+            project=world.other,
+            editor=world.admin,
+            title=world.other.title,
+            purpose=world.other.purpose,
+            commissioner=world.other.commissioner,
+            is_confidential=True,
+        )
+    else:
+        project_archive(project=world.other, actor=world.admin)
+
+    assert client.get(INSIGHT).context["heatmap"].total == 4
+    assert broker_queue == ["refresh_insight"]
+    admin = insight_figures(user=world.admin, today=TODAY).heatmap.total
+    assert admin == (5 if change == "confidential" else 4)
+    refresh_insight()  # when the worker does run, the figures stay the same
+    assert client.get(INSIGHT).context["heatmap"].total == 4
+
+
+def test_it_leaves_at_once_with_the_broker_down(client, world, monkeypatch):
+    def down(**kwargs):
+        raise BrokerOperationalError("connection refused")
+
+    monkeypatch.setattr(refresh_insight, "apply_async", down)
+    _shared_and_others(world)
+    client.force_login(world.commissioner)
+    assert client.get(INSIGHT).context["heatmap"].total == 5
+    world.other.is_confidential = True
+    world.other.save()
+
+    assert client.get(INSIGHT).context["heatmap"].total == 4
