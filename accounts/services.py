@@ -103,7 +103,7 @@ def _counted(user: Any, roles: Collection[str], *, active: bool) -> bool:
     return active and not user.is_superuser and ADMINISTRATOR in roles
 
 
-def _check_someone_remains(removed: Collection[int]) -> bool:
+def _someone_else_counted(removed: Collection[int]) -> bool:
     # A new statement, so under READ COMMITTED it sees what a writer we waited for committed.
     return administrators_counted().exclude(pk__in=removed).exists()
 
@@ -166,7 +166,7 @@ def user_roles_set(
         if (
             was_counted
             and not _counted(person, after, active=active)
-            and not _check_someone_remains([person.pk])
+            and not _someone_else_counted([person.pk])
         ):
             way = "role" if ADMINISTRATOR not in after else "active"
             field = "roles" if way == "role" else "is_active"
@@ -296,7 +296,7 @@ def users_delete(
             for pk, person in people.items()
             if _counted(person, user_role_names(user=person), active=person.is_active)
         ]
-        if removed and not _check_someone_remains(pks):
+        if removed and not _someone_else_counted(pks):
             last = people[removed[0]]
             raise LastAdministratorError(last_administrator_message(user=last, way="delete"))
         for person in people.values():

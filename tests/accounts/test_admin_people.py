@@ -465,6 +465,31 @@ def test_deleting_all_beheerders_at_once_is_refused(as_superuser, beheerder, lea
     assert User.objects.filter(pk__in=[beheerder.pk, leader.pk]).count() == 2
 
 
+def test_a_beheerder_removed_between_form_and_save_is_refused_without_saving(
+    monkeypatch, client
+) -> None:
+    """The form checks early without locks; the service decides. Here the form's check is
+    made to miss, as when the other Beheerder left after the form was checked."""
+    last = AdministratorFactory(first_name="Bea", last_name="Beheer")
+    client.force_login(last)
+    monkeypatch.setattr("accounts.forms.administrator_is_last", lambda **kwargs: False)
+    url = reverse("admin:auth_user_change", args=[last.pk])
+    data = {"first_name": "Anders", "last_name": "Beheer", "is_active": "on", "roles": []}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert response.url == url
+    shown = [str(m) for m in client.get(url).context["messages"]]
+    assert shown == [
+        "Bea Beheer is de laatste Beheerder. Geef eerst iemand anders de rol Beheerder; "
+        "daarna kun je deze rol weghalen."
+    ]
+    stored = User.objects.get(pk=last.pk)
+    assert stored.first_name == "Bea"  # nothing of the form was saved
+    assert roles_of(stored) == {Role.ADMINISTRATOR}
+
+
 # --- a superuser can still do everything else ------------------------------------------------
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.urls import reverse
 
 from accounts.services import LastAdministratorError, user_roles_set, users_delete
 from governance.models import Role
@@ -124,32 +123,6 @@ class TestWhoMayChangeWhom:
         with pytest.raises(ValueError):
             user_roles_set(user=leader, actor=root, roles=["Superuser"])
         assert roles_of(leader) == {Role.PROJECT_LEADER}
-
-
-@pytest.mark.django_db
-def test_a_beheerder_removed_between_form_and_save_is_refused_without_saving(
-    monkeypatch, client
-) -> None:
-    """The form checks early without locks; the service decides. Here the form's check is
-    made to miss, as when the other Beheerder left after the form was checked."""
-    last = AdministratorFactory(first_name="Bea", last_name="Beheer")
-    client.force_login(last)
-    monkeypatch.setattr("accounts.forms.administrator_is_last", lambda **kwargs: False)
-    url = reverse("admin:auth_user_change", args=[last.pk])
-    data = {"first_name": "Anders", "last_name": "Beheer", "is_active": "on", "roles": []}
-
-    response = client.post(url, data)
-
-    assert response.status_code == 302
-    assert response.url == url
-    shown = [str(m) for m in client.get(url).context["messages"]]
-    assert shown == [
-        "Bea Beheer is de laatste Beheerder. Geef eerst iemand anders de rol Beheerder; "
-        "daarna kun je deze rol weghalen."
-    ]
-    stored = User.objects.get(pk=last.pk)
-    assert stored.first_name == "Bea"  # nothing of the form was saved
-    assert roles_of(stored) == {ADMIN}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
