@@ -542,9 +542,7 @@ def test_a_superuser_deletes_a_beheerder_who_is_not_the_last(as_superuser, behee
     assert not User.objects.filter(pk=colleague.pk).exists()
 
 
-def test_two_beheerders_and_one_takes_the_others_role_only_through_a_superuser(
-    beheerder, as_beheerder
-) -> None:
+def test_a_beheerder_drops_their_own_role_when_another_remains(beheerder, as_beheerder) -> None:
     colleague = AdministratorFactory()
     # The Beheerder can take away their own role now that another remains.
     response = as_beheerder.post(
