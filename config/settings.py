@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after auth: no browser or proxy keeps a copy of what a signed-in person was sent.
+    "config.security.NoStoreForSignedInMiddleware",
     # After auth: every change a request makes carries its user and URL in the audit trail.
     "config.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
