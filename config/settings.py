@@ -172,6 +172,17 @@ AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 # Logins are recorded in the security log (config/audit_log.py), not in a table without end.
 AXES_DISABLE_ACCESS_LOG = True
 
+# --- password reset by e-mail (accounts/password_reset.py) ----------------------------------
+# Off: the reset pages answer 404 and the login page offers no link. There is no switch for
+# local login: with BB_OIDC_ENABLED the local accounts stay, so an organisation that signs in
+# through its identity provider only sets this to false (accounts made by that login have no
+# password and never get a reset e-mail anyway).
+BB_PASSWORD_RESET_ENABLED = env_bool("BB_PASSWORD_RESET_ENABLED", True)
+# Requests per hour for one e-mail address and from one client address; beyond that the
+# page looks the same but no e-mail goes out.
+BB_PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("BB_PASSWORD_RESET_LIMIT_PER_ADDRESS", 5, minimum=1)
+BB_PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("BB_PASSWORD_RESET_LIMIT_PER_CLIENT", 20, minimum=1)
+
 # --- login through the organisation's identity provider (OpenID Connect) --------------------
 BB_OIDC_ENABLED = env_bool("BB_OIDC_ENABLED", False)
 if BB_OIDC_ENABLED:
