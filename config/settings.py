@@ -226,7 +226,7 @@ if BB_OIDC_ENABLED:
     OIDC_USE_PKCE = True
     OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
-    AUTHENTICATION_BACKENDS.append("config.oidc.OrganisationOIDCBackend")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OrganisationOIDCBackend")
     INSTALLED_APPS.append("mozilla_django_oidc")
 
 # --- language and time ----------------------------------------------------------------------

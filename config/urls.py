@@ -20,5 +20,5 @@ urlpatterns = [
 ]
 
 if settings.BB_OIDC_ENABLED:
-    # Login through the organisation's identity provider (config/oidc.py).
+    # Login through the organisation's identity provider (accounts/oidc.py).
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

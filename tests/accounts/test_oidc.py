@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import clear_url_caches, reverse
 
-from config.oidc import OrganisationOIDCBackend
+from accounts.oidc import OrganisationOIDCBackend
 from governance.models import Role
 from tests.factories import LeaderFactory, UserFactory, role_group
 
@@ -60,7 +60,7 @@ def test_when_enabled_and_complete_the_backend_follows_the_local_ones_and_the_ur
     assert second.split() == [
         "axes.backends.AxesStandaloneBackend",
         "django.contrib.auth.backends.ModelBackend",
-        "config.oidc.OrganisationOIDCBackend",
+        "accounts.oidc.OrganisationOIDCBackend",
     ]
 
 
@@ -123,7 +123,7 @@ def oidc_enabled(settings):
     settings.OIDC_RP_SIGN_ALGO = "RS256"
     settings.AUTHENTICATION_BACKENDS = [
         *settings.AUTHENTICATION_BACKENDS,
-        "config.oidc.OrganisationOIDCBackend",
+        "accounts.oidc.OrganisationOIDCBackend",
     ]
     import config.urls
 
