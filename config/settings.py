@@ -193,6 +193,9 @@ if BB_OIDC_ENABLED:
     OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT") or ""
     OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT") or ""
     OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or None
+    # The provider's issuer identifier, exactly as its ID tokens say ``iss``: accounts are
+    # linked by (issuer, subject) (accounts/oidc.py).
+    OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER") or ""
     OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO") or "RS256"
     if OIDC_RP_SIGN_ALGO not in _OIDC_SIGN_ALGORITHMS:
         raise ImproperlyConfigured(
@@ -200,6 +203,7 @@ if BB_OIDC_ENABLED:
             f"not {OIDC_RP_SIGN_ALGO!r}"
         )
     _oidc_endpoints = {
+        "OIDC_OP_ISSUER": OIDC_OP_ISSUER,
         "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
         "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
         "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,

@@ -1,27 +1,36 @@
 """Login through the organisation's identity provider: the settings refuse an incomplete
-configuration, the login page offers it, and the backend maps claims to accounts (no network:
-the backend's own methods are called with claims)."""
+configuration, the login page offers it, and the backend links tokens to accounts by their
+subject (no network: the calls to the provider, at the library's edge, answer with claims)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import json
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 from django.urls import clear_url_caches, reverse
 
+from accounts.models import OIDCIdentity
 from accounts.oidc import OrganisationOIDCBackend
 from governance.models import Role
-from tests.factories import LeaderFactory, UserFactory, role_group
+from tests.factories import AdministratorFactory, LeaderFactory, UserFactory, role_group
 
 ROOT = Path(__file__).resolve().parents[2]
-IDP = "https://login.gemeente.example/realms/medewerkers/protocol/openid-connect"
+ISSUER = "https://login.gemeente.example/realms/medewerkers"
+IDP = f"{ISSUER}/protocol/openid-connect"
 COMPLETE = {
     "BB_OIDC_ENABLED": "true",
+    "OIDC_OP_ISSUER": ISSUER,
     "OIDC_RP_CLIENT_ID": "binnenbuiten",
     "OIDC_RP_CLIENT_SECRET": "s3cret-van-de-idp",
     "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{IDP}/auth",
@@ -68,6 +77,7 @@ def test_it_names_every_missing_setting_at_once():
     result = _settings({"BB_OIDC_ENABLED": "true"})
     assert result.returncode != 0
     for name in (
+        "OIDC_OP_ISSUER",
         "OIDC_RP_CLIENT_ID",
         "OIDC_RP_CLIENT_SECRET",
         "OIDC_OP_AUTHORIZATION_ENDPOINT",
@@ -152,7 +162,10 @@ def test_the_login_page_has_only_the_local_form_when_disabled(client):
     assert 'name="password"' in html
 
 
-# --- mapping claims to accounts -------------------------------------------------------------
+# --- linking tokens to accounts -----------------------------------------------------------------
+
+SUBJECT = "f2b5c0de-7a41-4c5e-9d1e-000000000001"
+OTHER_SUBJECT = "0badc0de-7a41-4c5e-9d1e-000000000002"
 
 
 @pytest.fixture
@@ -165,8 +178,9 @@ def backend(settings):
 
 
 def _claims(**extra):
+    """The provider's userinfo for the subject of ``_id_token()``."""
     return {
-        "sub": "f2b5c0de",
+        "sub": SUBJECT,
         "email": "Pim.Leider@Gemeente.example",
         "email_verified": True,
         "preferred_username": "pim.leider",
@@ -176,24 +190,209 @@ def _claims(**extra):
     }
 
 
-@pytest.mark.django_db
-def test_an_existing_account_is_found_by_its_email_address_in_any_case(backend):
-    existing = LeaderFactory(username="pleider", email="pim.leider@gemeente.example")
-    UserFactory(email="iemand.anders@gemeente.example")
-    assert list(backend.filter_users_by_claims(_claims())) == [existing]
-    assert list(backend.filter_users_by_claims(_claims(email=""))) == []
+def _id_token(**extra):
+    return {"iss": ISSUER, "aud": "binnenbuiten", "sub": SUBJECT, "nonce": "n", **extra}
+
+
+@pytest.fixture
+def login(oidc_enabled, backend, monkeypatch):
+    """Sign in through the backend as the callback view does; the provider's token and
+    userinfo endpoints (the network) answer with the given ID token and claims."""
+
+    def sign_in(*, id_token=None, claims=None):
+        token = _id_token() if id_token is None else id_token
+        info = _claims() if claims is None else claims
+        monkeypatch.setattr(
+            backend, "get_token", lambda payload: {"id_token": "i", "access_token": "a"}
+        )
+        monkeypatch.setattr(backend, "verify_token", lambda t, **kwargs: token)
+        monkeypatch.setattr(backend, "get_userinfo", lambda access, id_token, payload: info)
+        request = RequestFactory().get("/oidc/callback/", {"code": "c", "state": "s"})
+        request.session = {}
+        return backend.authenticate(request, nonce="n")
+
+    return sign_in
+
+
+@pytest.fixture
+def security_log(caplog):
+    caplog.set_level(logging.INFO, logger="binnenbuiten.security")
+
+    def events(name: str) -> list[dict]:
+        found = [
+            json.loads(r.getMessage()) for r in caplog.records if r.name == "binnenbuiten.security"
+        ]
+        return [event for event in found if event["event"] == name]
+
+    return events
+
+
+def _identities():
+    return sorted(OIDCIdentity.objects.values_list("user__username", "issuer", "subject"))
 
 
 @pytest.mark.django_db
-def test_a_new_account_is_named_after_preferred_username_and_gets_no_role(backend):
-    user = backend.create_user(_claims())
+def test_a_first_login_makes_an_account_without_password_or_group_linked_to_the_subject(
+    login, security_log
+):
+    user = login()
     user.refresh_from_db()
     assert user.username == "pim.leider"
     assert user.email == "Pim.Leider@gemeente.example"  # Django lowercases the domain
     assert (user.first_name, user.last_name) == ("Pim", "Leider")
     assert not user.has_usable_password()
     assert not user.groups.exists()
+    assert not user.user_permissions.exists()
     assert not (user.is_staff or user.is_superuser)
+    assert _identities() == [("pim.leider", ISSUER, SUBJECT)]
+    [linked] = security_log("oidc_identity_linked")
+    assert (linked["user"], linked["linked_by"], linked["subject"]) == (
+        "pim.leider",
+        "new_account",
+        SUBJECT,
+    )
+
+
+@pytest.mark.django_db
+def test_the_next_login_finds_the_account_by_its_subject_whatever_the_email_says(login):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        first = login()
+        clock.move_to(dt.datetime(2026, 3, 9, 9, 0, tzinfo=dt.UTC))
+        again = login(claims=_claims(email="pim@nieuwe-naam.example", given_name="Pieter"))
+    assert again == first
+    assert User.objects.count() == 1
+    identity = OIDCIdentity.objects.get()
+    assert identity.last_login_at == dt.datetime(2026, 3, 9, 9, 0, tzinfo=dt.UTC)
+    assert identity.created_at == dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    again.refresh_from_db()
+    assert again.first_name == "Pieter"
+    assert again.email == "Pim.Leider@gemeente.example"  # the address stays as it was
+
+
+@pytest.mark.django_db
+def test_an_existing_account_is_linked_by_a_verified_email_address_in_any_case(login, security_log):
+    existing = LeaderFactory(username="pleider", email="pim.leider@gemeente.example")
+    UserFactory(email="iemand.anders@gemeente.example")
+    assert login() == existing
+    assert _identities() == [("pleider", ISSUER, SUBJECT)]
+    assert list(existing.groups.values_list("name", flat=True)) == [Role.PROJECT_LEADER]
+    assert existing.check_password("binnenbuiten")  # a local password stays
+    assert security_log("oidc_identity_linked")[0]["linked_by"] == "verified_email"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "verified",
+    [False, None, "true", "false", "True", 1, "missing"],
+    ids=lambda v: repr(v),
+)
+def test_an_email_address_not_verified_exactly_true_links_nothing(login, verified):
+    existing = LeaderFactory(username="pleider", email="pim.leider@gemeente.example")
+    claims = _claims(email_verified=verified)
+    if verified == "missing":
+        del claims["email_verified"]
+    user = login(claims=claims)
+    assert user is not None and user != existing
+    user.refresh_from_db()
+    assert user.email == ""  # an address nobody vouched for is not kept either
+    assert not user.groups.exists()
+    assert _identities() == [("pim.leider", ISSUER, SUBJECT)]
+
+
+@pytest.mark.django_db
+def test_an_account_linked_to_one_subject_is_not_taken_over_by_another_with_its_address(
+    login, security_log
+):
+    owner = AdministratorFactory(username="beheer", email="pim.leider@gemeente.example")
+    assert login(id_token=_id_token(sub=SUBJECT)) == owner
+    intruder = login(id_token=_id_token(sub=OTHER_SUBJECT), claims=_claims(sub=OTHER_SUBJECT))
+    assert intruder is not None and intruder != owner
+    assert not intruder.groups.exists()
+    assert not (intruder.is_staff or intruder.is_superuser)
+    assert _identities() == sorted(
+        [("beheer", ISSUER, SUBJECT), (intruder.username, ISSUER, OTHER_SUBJECT)]
+    )
+    # The owner still signs in to their own account.
+    assert login(id_token=_id_token(sub=SUBJECT)) == owner
+    assert [e["linked_by"] for e in security_log("oidc_identity_linked")] == [
+        "verified_email",
+        "new_account",
+    ]
+
+
+@pytest.mark.django_db
+def test_an_address_that_two_accounts_share_links_neither(login):
+    first = UserFactory(email="pim.leider@gemeente.example")
+    second = UserFactory(email="PIM.LEIDER@gemeente.example")
+    user = login()
+    assert user not in (first, second)
+    assert _identities() == [(user.username, ISSUER, SUBJECT)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("id_token", "claims", "reason"),
+    [
+        ({"sub": None}, {}, "no_subject"),
+        ({"sub": ""}, {"sub": ""}, "no_subject"),
+        ({"sub": "   "}, {"sub": "   "}, "no_subject"),
+        ({"sub": 12345}, {"sub": 12345}, "no_subject"),
+        ({"sub": "x" * 256}, {"sub": "x" * 256}, "no_subject"),
+        ({"iss": "https://login.elders.example"}, {}, "wrong_issuer"),
+        ({"aud": "een-andere-app"}, {}, "wrong_audience"),
+        ({"aud": ["een-andere-app"]}, {}, "wrong_audience"),
+        ({}, {"sub": OTHER_SUBJECT}, "userinfo_subject_differs"),
+        ({}, {"sub": None}, "userinfo_subject_differs"),
+    ],
+    ids=[
+        "missing",
+        "empty",
+        "blank",
+        "not a string",
+        "too long",
+        "other issuer",
+        "other client",
+        "other clients",
+        "userinfo of another subject",
+        "userinfo without subject",
+    ],
+)
+def test_a_token_without_a_usable_subject_or_not_for_us_is_refused(
+    login, security_log, id_token, claims, reason
+):
+    existing = UserFactory(email="pim.leider@gemeente.example")
+    token = {k: v for k, v in _id_token(**id_token).items() if v is not None}
+    info = {k: v for k, v in _claims(**claims).items() if v is not None}
+    assert login(id_token=token, claims=info) is None
+    assert list(User.objects.all()) == [existing]
+    assert not OIDCIdentity.objects.exists()
+    [refused] = security_log("oidc_login_refused")
+    assert refused["reason"] == reason
+
+
+@pytest.mark.django_db
+def test_an_audience_list_with_our_client_is_accepted(login):
+    assert login(id_token=_id_token(aud=["een-andere-app", "binnenbuiten"])) is not None
+
+
+@pytest.mark.django_db
+def test_a_login_that_lost_the_race_to_link_its_subject_gets_the_linked_account(login, monkeypatch):
+    """Two first logins of one subject at once: the database lets one link it, and the
+    other then finds that account (the lookup before is made to miss, as in the race)."""
+    from accounts import oidc
+
+    winner = UserFactory(username="pim.leider", email="")
+    OIDCIdentity.objects.create(user=winner, issuer=ISSUER, subject=SUBJECT)
+    real, calls = oidc._identity, []
+
+    def first_lookup_misses(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(oidc, "_identity", first_lookup_misses)
+    assert login(claims=_claims(email_verified=False)) == winner
+    assert list(User.objects.all()) == [winner]
+    assert len(calls) == 2
 
 
 @pytest.mark.django_db
@@ -205,6 +404,10 @@ def test_a_taken_or_odd_username_is_made_unique_and_valid(backend):
     assert odd.username == "PimLeiderPZ"
     fallback = backend.create_user(_claims(preferred_username=None, email="anna.b@x.example"))
     assert fallback.username == "anna.b"
+    unverified = backend.free_username(
+        _claims(preferred_username=None, email="burgemeester@x.example", email_verified=False)
+    )
+    assert unverified == "gebruiker"
     long = backend.free_username(_claims(preferred_username="x" * 400))
     assert len(long) == 150
 
@@ -220,30 +423,52 @@ def test_updating_keeps_roles_and_rights_and_takes_the_name_from_the_provider(ba
     assert updated.is_staff and not updated.is_superuser
 
 
-def test_claims_need_an_email_address_the_provider_did_not_call_unverified(backend):
-    assert backend.verify_claims(_claims())
-    assert backend.verify_claims({k: v for k, v in _claims().items() if k != "email_verified"})
-    assert not backend.verify_claims(_claims(email_verified=False))
-    assert not backend.verify_claims(_claims(email=None))
+@pytest.mark.django_db
+def test_a_deactivated_account_neither_logs_in_nor_stays_logged_in(backend, login):
+    user = UserFactory(email="pim.leider@gemeente.example")
+    assert login() == user
+    assert backend.get_user(user.pk) == user
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert login() is None
+    assert backend.get_user(user.pk) is None
+    assert User.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_a_deactivated_account_neither_logs_in_nor_stays_logged_in(
-    oidc_enabled, backend, monkeypatch
-):
-    user = UserFactory(email="pim.leider@gemeente.example")
-    monkeypatch.setattr(
-        backend, "get_token", lambda payload: {"id_token": "i", "access_token": "a"}
-    )
-    monkeypatch.setattr(backend, "verify_token", lambda token, **kwargs: {"nonce": "n"})
-    monkeypatch.setattr(backend, "get_userinfo", lambda access, id_token, payload: _claims())
+def test_a_deactivated_account_with_the_address_is_linked_and_stays_shut(login):
+    """Not a fresh account beside it: a Beheerder who switched someone off keeps them out."""
+    user = UserFactory(email="pim.leider@gemeente.example", is_active=False)
+    assert login() is None
+    assert User.objects.count() == 1
+    assert _identities() == [(user.username, ISSUER, SUBJECT)]
 
-    from django.test import RequestFactory
 
-    request = RequestFactory().get("/oidc/callback/", {"code": "c", "state": "s"})
-    request.session = {}
-    assert backend.authenticate(request, nonce="n") == user
-    assert backend.get_user(user.pk) == user
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    assert backend.authenticate(request, nonce="n") is None
-    assert backend.get_user(user.pk) is None
+# --- the identity's rules in the database -------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "second",
+    [
+        {"issuer": ISSUER, "subject": SUBJECT, "other_user": True},
+        {"issuer": ISSUER, "subject": OTHER_SUBJECT, "other_user": False},
+        {"issuer": ISSUER, "subject": "", "other_user": True},
+        {"issuer": "", "subject": OTHER_SUBJECT, "other_user": True},
+    ],
+    ids=["subject twice", "two subjects for one account", "empty subject", "empty issuer"],
+)
+def test_the_database_refuses_a_second_link_or_an_empty_one(second):
+    user = UserFactory()
+    OIDCIdentity.objects.create(user=user, issuer=ISSUER, subject=SUBJECT)
+    owner = UserFactory() if second.pop("other_user") else user
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OIDCIdentity.objects.create(user=owner, **second)
+    assert OIDCIdentity.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_another_issuer_may_know_the_same_account_under_the_same_subject():
+    user = UserFactory()
+    OIDCIdentity.objects.create(user=user, issuer=ISSUER, subject=SUBJECT)
+    OIDCIdentity.objects.create(user=user, issuer="https://login.elders.example", subject=SUBJECT)
+    assert user.oidc_identities.count() == 2
