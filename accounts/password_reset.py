@@ -5,8 +5,10 @@ e-mail address and per client address, ``BB_PASSWORD_RESET_LIMIT_PER_*`` an hour
 in the security log, and, within the limits, one task queued. Whether an account has the
 address is looked up by the worker that sends the e-mail (accounts/mails.py), so neither
 the page nor the time it takes tells an unknown address from a known one, or a throttled
-request from an accepted one. The client address is the one django-axes and the security
-log use (``config.audit_log.client_ip``, which honours ``BB_TRUSTED_PROXY_COUNT``).
+request from an accepted one. (Without a broker, as in ``make run``, tasks run in the
+request's process, so there the time does differ.) The client address is the one
+django-axes and the security log use (``config.audit_log.client_ip``, which honours
+``BB_TRUSTED_PROXY_COUNT``).
 """
 
 from __future__ import annotations
