@@ -3,10 +3,10 @@
 Every request takes the same path whatever the address: two counters in the cache (per
 e-mail address and per client address, ``BB_PASSWORD_RESET_LIMIT_PER_*`` an hour), a line
 in the security log, and, within the limits, one task queued. Whether an account has the
-address is looked up by the worker that sends the e-mail (accounts/mails.py), so neither
-the page nor the time it takes tells an unknown address from a known one, or a throttled
-request from an accepted one. (Without a broker, as in ``make run``, tasks run in the
-request's process, so there the time does differ.) The client address is the one
+address is looked up by the worker that sends the e-mail (accounts/mails.py), so neither the
+page nor the time it takes tells a known address from an unknown one; a throttled request
+gets the same page and only skips queueing the task. (Without a broker, as in ``make run``,
+tasks run in the request's process, so there the time does differ.) The client address is the one
 django-axes and the security log use (``config.audit_log.client_ip``, which honours
 ``BB_TRUSTED_PROXY_COUNT``).
 """
