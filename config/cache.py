@@ -2,11 +2,15 @@
 
 Everything BinnenBuiten caches can be computed again from the database (the
 organisation's option lists, the insight figures), so when Redis is down the pages go
-on working, a little slower, instead of failing. Reads answer "not cached", writes are
-dropped and ``add`` reports that it did not add. After a failure this process skips
-Redis for ``RETRY_AFTER`` seconds, so a page that reads the cache several times waits for
-at most one connect timeout. Only connection errors and timeouts are forgiven; any other
-Redis error is still raised.
+on working, a little slower, instead of failing. The one exception, the password reset's
+request counters (accounts/throttle.py), then count nothing: the reset stays available
+without its throttle rather than being refused to everyone.
+
+Reads answer "not cached", writes are dropped, ``add`` reports that it did not add and
+``incr`` that there is no counter. After a failure this process skips Redis for
+``RETRY_AFTER`` seconds, so a page that reads the cache several times waits for at most
+one connect timeout. Only connection errors and timeouts are forgiven; any other Redis
+error is still raised.
 """
 
 from __future__ import annotations
@@ -53,10 +57,19 @@ def _default(key: Any, default: Any = None, *args: Any, **kwargs: Any) -> Any:
     return default
 
 
+def _missing(key: Any, *args: Any, **kwargs: Any) -> Any:
+    # What Django's caches raise for a counter that is not there (``incr``, ``decr``).
+    raise ValueError(f"Key {key!r} not found.")
+
+
 class ForgivingRedisCache(RedisCache):
     @_or(lambda *args, **kwargs: False)
     def add(self, *args: Any, **kwargs: Any) -> bool:
         return super().add(*args, **kwargs)
+
+    @_or(_missing)
+    def incr(self, *args: Any, **kwargs: Any) -> int:
+        return super().incr(*args, **kwargs)
 
     @_or(_default)
     def get(self, *args: Any, **kwargs: Any) -> Any:

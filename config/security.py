@@ -6,6 +6,8 @@
   the last save of the session, not from the login.
 - ``RefusedAccessMiddleware`` logs every 403, and every 404 a view raised, to the security
   log (config/audit_log.py).
+- ``NoStoreForSignedInMiddleware`` tells browsers and proxies to keep no copy of anything
+  sent to a signed-in person (pages, htmx fragments, exports, the admin).
 - ``lockout_response`` is the Dutch page django-axes shows after too many failed logins.
 - ``user_sessions_end`` deletes every stored session of a user (deactivation in the admin).
 """
@@ -28,6 +30,7 @@ from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -158,6 +161,34 @@ class RefusedAccessMiddleware:
             request.bb_refused_by = "permission_denied"  # type: ignore[attr-defined]
         elif isinstance(exception, Http404):
             request.bb_refused_by = "not_found"  # type: ignore[attr-defined]
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in request gets ``Cache-Control: no-store`` (with Django's
+    never-cache set: ``private``, ``no-cache``, ``must-revalidate``, ``max-age=0``), unless
+    the view already said ``no-store``, so a shared municipal PC keeps no copy of contact
+    details or exports in its browser cache. A ``public`` or longer ``max-age`` a view set
+    gives way. Anonymous responses (login, privacy statement, health) are left as they are;
+    static files never get here (WhiteNoise answers them before the session is read).
+
+    Must come after the authentication middleware, and as early as possible after it, so
+    it also sees the responses that later middleware answer on their own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not _says_no_store(response):
+            add_never_cache_headers(response)
+        return response
+
+
+def _says_no_store(response: HttpResponse) -> bool:
+    directives = response.get("Cache-Control", "").split(",")
+    return any(part.strip().lower() == "no-store" for part in directives)
 
 
 def lockout_response(

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after auth: no browser or proxy keeps a copy of what a signed-in person was sent.
+    "config.security.NoStoreForSignedInMiddleware",
     # After auth: every change a request makes carries its user and URL in the audit trail.
     "config.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -172,6 +174,17 @@ AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 # Logins are recorded in the security log (config/audit_log.py), not in a table without end.
 AXES_DISABLE_ACCESS_LOG = True
 
+# --- password reset by e-mail (accounts/password_reset.py) ----------------------------------
+# Off: the reset pages answer 404 and the login page offers no link. There is no switch for
+# local login: with BB_OIDC_ENABLED the local accounts stay, so an organisation that signs in
+# through its identity provider only sets this to false (accounts made by that login have no
+# password and never get a reset e-mail anyway).
+BB_PASSWORD_RESET_ENABLED = env_bool("BB_PASSWORD_RESET_ENABLED", True)
+# Requests per hour for one e-mail address and from one client address; beyond that the
+# page looks the same but no e-mail goes out.
+BB_PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("BB_PASSWORD_RESET_LIMIT_PER_ADDRESS", 5, minimum=1)
+BB_PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("BB_PASSWORD_RESET_LIMIT_PER_CLIENT", 20, minimum=1)
+
 # --- login through the organisation's identity provider (OpenID Connect) --------------------
 BB_OIDC_ENABLED = env_bool("BB_OIDC_ENABLED", False)
 if BB_OIDC_ENABLED:
@@ -182,6 +195,9 @@ if BB_OIDC_ENABLED:
     OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT") or ""
     OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT") or ""
     OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or None
+    # The provider's issuer identifier, exactly as its ID tokens say ``iss``: accounts are
+    # linked by (issuer, subject) (accounts/oidc.py).
+    OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER") or ""
     OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO") or "RS256"
     if OIDC_RP_SIGN_ALGO not in _OIDC_SIGN_ALGORITHMS:
         raise ImproperlyConfigured(
@@ -189,6 +205,7 @@ if BB_OIDC_ENABLED:
             f"not {OIDC_RP_SIGN_ALGO!r}"
         )
     _oidc_endpoints = {
+        "OIDC_OP_ISSUER": OIDC_OP_ISSUER,
         "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
         "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
         "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
@@ -215,7 +232,7 @@ if BB_OIDC_ENABLED:
     OIDC_USE_PKCE = True
     OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
-    AUTHENTICATION_BACKENDS.append("config.oidc.OrganisationOIDCBackend")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OrganisationOIDCBackend")
     INSTALLED_APPS.append("mozilla_django_oidc")
 
 # --- language and time ----------------------------------------------------------------------

@@ -16,11 +16,11 @@ urlpatterns = [
     path("toegankelijkheid/", pages.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("", include("projects.urls")),
 ]
 
 if settings.BB_OIDC_ENABLED:
-    # Login through the organisation's identity provider (config/oidc.py).
+    # Login through the organisation's identity provider (accounts/oidc.py).
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

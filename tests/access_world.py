@@ -90,7 +90,7 @@ NOT_OURS: dict[str, str] = {
     "projects.admin": "custom admin views, behind the admin's own staff check",
     "governance.admin": "custom admin views, behind the admin's own staff check",
     "django.views.i18n": "language switch (set_language): no data, no access rule",
-    "mozilla_django_oidc": "OpenID Connect library views (tests/config/test_oidc.py)",
+    "mozilla_django_oidc": "OpenID Connect library views (tests/accounts/test_oidc.py)",
     "django.views.static": "static files, served only with DEBUG",
     "django.contrib.staticfiles": "static files, served only with DEBUG",
 }

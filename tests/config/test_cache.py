@@ -29,6 +29,11 @@ def test_reads_are_misses_and_writes_are_dropped_while_redis_is_unreachable(unre
     assert unreachable.delete("key") is False
     assert unreachable.has_key("key") is False
     assert unreachable.get_or_set("key", lambda: "computed") == "computed"
+    # A counter (accounts/throttle.py) that cannot be read is a counter that is not there.
+    with pytest.raises(ValueError, match="not found"):
+        unreachable.incr("key")
+    with pytest.raises(ValueError, match="not found"):
+        unreachable.decr("key")
 
 
 def test_after_a_failure_it_does_not_try_again_for_a_while(unreachable, monkeypatch):
