@@ -95,7 +95,7 @@ def test_the_exports_are_the_files_themselves(client, people):
 
 
 def test_refusals_and_not_found_for_a_signed_in_person_are_not_kept_either(client, people):
-    outsider = UserFactory()
+    outsider = LeaderFactory()  # a role, but not a Bureauhoofd, in no project
     client.force_login(outsider)
     refused = client.get(reverse("projects:dashboard"))
     missing = client.get(reverse("projects:detail", args=[987654]))
