@@ -233,6 +233,22 @@ ROUTES: dict[str, Route] = {
         reset_link, get=everyone(200, anonymous=200), post=everyone(200, anonymous=200)
     ),
     "password_reset_complete": Route(no_object, get=everyone(200, anonymous=200)),
+    # --- accounts/urls.py: the second factor (nobody here has an app; tests/accounts/) ------
+    "accounts:two_factor": Route(no_object, get=everyone(200)),
+    # Opening the set-up writes no row (the secret waits in the session); an empty code is
+    # refused beside the field.
+    "accounts:two_factor_enrol": Route(no_object, get=everyone(200), post=everyone(200)),
+    # Without an app there is no code to give: on to the page asked for.
+    "accounts:two_factor_verify": Route(no_object, get=everyone(REDIRECT), post=everyone(REDIRECT)),
+    "accounts:two_factor_recovery": Route(
+        no_object, get=everyone(REDIRECT), post=everyone(REDIRECT)
+    ),
+    # New recovery codes are shown once, right after they were made; else the overview.
+    "accounts:two_factor_recovery_codes": Route(no_object, get=everyone(REDIRECT)),
+    "accounts:two_factor_recovery_codes_new": Route(
+        no_object, get=NOT_ALLOWED, post=everyone(REDIRECT)
+    ),
+    "accounts:two_factor_remove": Route(no_object, get=everyone(REDIRECT), post=everyone(REDIRECT)),
     # --- stakeholders/urls.py ---------------------------------------------------------------
     "stakeholders:list": Route(no_object, get=everyone(200)),
     "stakeholders:search": Route(no_object, get=everyone(200)),
