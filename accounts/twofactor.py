@@ -48,7 +48,6 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from projects.permissions import is_administrator
 
-REQUIRED_FOR_CHOICES: Final = ("beheerder", "all", "none")
 STATE_KEY: Final = "bb_second_factor"
 PENDING: Final = "pending"
 OIDC: Final = "oidc"

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.forms import CodeForm, PasswordConfirmForm, RecoveryCodeForm
 from accounts.twofactor import (
+    ENROL,
     ENROL_KEY,
     NEW_CODES_KEY,
     OIDC,
@@ -34,6 +35,7 @@ from accounts.twofactor import (
     recovery_codes_left,
     recovery_codes_renew,
     second_factor_remove,
+    second_factor_step,
     second_factor_verify,
     secret_for_typing,
     session_is_verified,
@@ -118,7 +120,8 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         "secret": secret_for_typing(key),
         "next": next_path,
         "required": is_required_for(user),
-        "pending": not session_is_verified(request),
+        # Sent here by the requirement: nothing else to go to until it is done.
+        "forced": second_factor_step(request) == ENROL,
     }
     return render(request, ENROL_TEMPLATE, context)
 

@@ -112,7 +112,9 @@ def test_until_then_nothing_else_is_reachable(client, settings):
     assert posted["Location"] == ENROL
     assert not FrictionPoint.objects.filter(title="Toch proberen").exists()
     # What stays open: the set-up itself, logging out, the public pages.
-    assert client.get(ENROL).status_code == 200
+    enrol = client.get(ENROL).content.decode()
+    assert "Voor jouw account is tweestapsverificatie verplicht." in enrol
+    assert 'href="/projects/"' not in enrol  # no menu to pages it cannot open yet
     assert client.get(reverse("privacy")).status_code == 200
     assert client.get("/bestaat-niet/").status_code == 404
     assert client.post(reverse("logout"))["Location"] == reverse("login")

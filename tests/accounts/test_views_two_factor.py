@@ -65,6 +65,9 @@ def test_the_set_up_page_shows_a_qr_code_and_the_secret_and_stores_nothing(clien
     assert 'autocomplete="one-time-code"' in html
     assert 'inputmode="numeric"' in html
     assert '<label class="utrecht-form-label" for="id_code">Code uit je app' in html
+    # Set up by choice: the menu stays, and so does the way back.
+    assert 'href="/projects/"' in html and "Annuleren" in html
+    assert "verplicht. Stel hem eerst in" not in html
     # Opening the page writes no device; a reload offers the same secret.
     assert not TOTPDevice.objects.exists()
     client.get(ENROL)
