@@ -58,7 +58,9 @@ run: install
 	@echo ""
 	@echo "BinnenBuiten runs at http://$(HOST):$(PORT)/  (log in as projectleider, bureauhoofd,"
 	@echo "afdelingshoofd or beheerder; password: binnenbuiten). Stop with Ctrl+C."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "The demo asks no second factor (BB_2FA_REQUIRED_FOR=none, for the demo only); in"
+	@echo "production a Beheerder sets up an authenticator app at the first login."
+	BB_2FA_REQUIRED_FOR=none $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null

@@ -18,6 +18,9 @@ def _fast_and_isolated(settings) -> None:
     # The test client's login() authenticates without a request, which django-axes refuses;
     # the tests of login throttling switch it back on (tests/config/test_auth_logging.py).
     settings.AXES_ENABLED = False
+    # As in the demo: no second factor owed, so tests log in with the password alone; the
+    # tests of the second factor switch it on (tests/accounts/).
+    settings.BB_2FA_REQUIRED_FOR = "none"
     # Each test process gets its own cache: pytest-xdist workers sharing one Redis database
     # would clear each other's entries (cache.clear() flushes the whole database).
     settings.CACHES = {

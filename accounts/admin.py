@@ -29,7 +29,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
-from accounts.forms import PersonAddForm, PersonDetailsForm, PersonForm, SuperuserUserChangeForm
+from accounts.forms.people import (
+    PersonAddForm,
+    PersonDetailsForm,
+    PersonForm,
+    SuperuserUserChangeForm,
+)
 from accounts.permissions import may_change_access, may_open_person
 from accounts.selectors import administrators_counted, removal_leaves_no_administrator
 from accounts.services import (

@@ -10,3 +10,7 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = _("Mensen en inloggen")
+
+    def ready(self) -> None:
+        # The deploy check and the login receiver that starts a session's second-factor state.
+        from accounts import checks, twofactor  # noqa: F401

@@ -1,44 +1,27 @@
-"""Signing in, out and the password pages (Django's auth views, served as ours).
-
-The password reset by e-mail exists only with ``BB_PASSWORD_RESET_ENABLED``: without it its
-addresses answer 404 and the login page offers no link (it asks ``{% url ... as %}``).
-"""
-
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts.views import two_factor as views
+
+app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("tweestapsverificatie/", views.two_factor, name="two_factor"),
+    path("tweestapsverificatie/instellen/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("tweestapsverificatie/code/", views.two_factor_verify, name="two_factor_verify"),
     path(
-        "password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
+        "tweestapsverificatie/herstelcode/", views.two_factor_recovery, name="two_factor_recovery"
     ),
+    path(
+        "tweestapsverificatie/herstelcodes/",
+        views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "tweestapsverificatie/herstelcodes/nieuw/",
+        views.two_factor_recovery_codes_new,
+        name="two_factor_recovery_codes_new",
+    ),
+    path("tweestapsverificatie/uitzetten/", views.two_factor_remove, name="two_factor_remove"),
 ]
-
-if settings.BB_PASSWORD_RESET_ENABLED:
-    urlpatterns += [
-        path("password_reset/", views.password_reset, name="password_reset"),
-        path(
-            "password_reset/done/",
-            auth_views.PasswordResetDoneView.as_view(),
-            name="password_reset_done",
-        ),
-        path(
-            "reset/<uidb64>/<token>/",
-            views.PasswordResetConfirm.as_view(),
-            name="password_reset_confirm",
-        ),
-        path(
-            "reset/done/",
-            auth_views.PasswordResetCompleteView.as_view(),
-            name="password_reset_complete",
-        ),
-    ]

@@ -9,7 +9,9 @@
 - ``NoStoreForSignedInMiddleware`` tells browsers and proxies to keep no copy of anything
   sent to a signed-in person (pages, htmx fragments, exports, the admin).
 - ``lockout_response`` is the Dutch page django-axes shows after too many failed logins.
-- ``user_sessions_end`` deletes every stored session of a user (deactivation in the admin).
+- ``user_sessions_end`` deletes every stored session of a user (deactivation in the admin),
+  or every other one (setting up a second factor).
+- ``resume_path`` is where a browser sent elsewhere (login, second factor) continues.
 """
 
 from __future__ import annotations
@@ -75,6 +77,18 @@ def session_end_reason(session: SessionBase, *, now: int) -> str | None:
     return None
 
 
+def resume_path(request: HttpRequest) -> str | None:
+    """Where to continue after logging in again or giving a second factor: the page the
+    browser showed (for htmx, not the fragment's URL); a form sent without htmx cannot be
+    resent, so none."""
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        return htmx.current_url_abs_path
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    return None
+
+
 class SessionLifetimeMiddleware:
     """Logs out a session that ran out or whose user was deactivated, and sends the browser
     to the login page with a message; an htmx request gets ``HX-Redirect`` so the login page
@@ -107,7 +121,7 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
     def _end(self, request: HttpRequest, reason: str) -> HttpResponse:
-        next_path = self._next_path(request)
+        next_path = resume_path(request)
         request.bb_logout_reason = reason  # type: ignore[attr-defined]  # for the logout log line
         logout(request)
         if reason == "inactive":
@@ -120,17 +134,6 @@ class SessionLifetimeMiddleware:
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(login_url)
         return HttpResponseRedirect(login_url)
-
-    @staticmethod
-    def _next_path(request: HttpRequest) -> str | None:
-        """Where to continue after logging in again: the page the browser showed (for htmx,
-        not the fragment's URL); a form sent without htmx cannot be resent, so none."""
-        htmx = getattr(request, "htmx", None)
-        if htmx:
-            return htmx.current_url_abs_path
-        if request.method in ("GET", "HEAD"):
-            return request.get_full_path()
-        return None
 
 
 class RefusedAccessMiddleware:
@@ -204,8 +207,9 @@ def lockout_response(
     )
 
 
-def user_sessions_end(*, user: Any) -> int:
-    """Delete every live stored session of ``user`` and return how many there were.
+def user_sessions_end(*, user: Any, keep: str | None = None) -> int:
+    """Delete every live stored session of ``user`` but the one whose key is ``keep``, and
+    return how many there were.
 
     Reads the session model of a database-backed ``SESSION_ENGINE`` (the default here);
     each session is decoded, so this is a scan, fine for the sessions of one organisation.
@@ -216,7 +220,8 @@ def user_sessions_end(*, user: Any) -> int:
     keys = [
         session.session_key
         for session in model.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if store_class().decode(session.session_data).get(SESSION_KEY) == user_key
+        if session.session_key != keep
+        and store_class().decode(session.session_data).get(SESSION_KEY) == user_key
     ]
     model.objects.filter(session_key__in=keys).delete()
     return len(keys)

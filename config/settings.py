@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    # The second factor: TOTP apps, and recovery codes as single-use static tokens.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The audit trail (config/history.py): triggers and the event tables of every tracked model.
     "pgtrigger",
     "pghistory",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after auth: no browser or proxy keeps a copy of what a signed-in person was sent.
     "config.security.NoStoreForSignedInMiddleware",
+    # request.user.is_verified(): the session gave a code of one of the user's devices.
+    "django_otp.middleware.OTPMiddleware",
     # After auth: every change a request makes carries its user and URL in the audit trail.
     "config.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -74,6 +80,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After auth, messages and htmx: it logs out, leaves a message, answers htmx with HX-Redirect.
     "config.security.SessionLifetimeMiddleware",
+    # After the session lifetime: a session that must still give its second factor (or set
+    # one up) reaches only those pages (accounts/middleware.py).
+    "accounts.middleware.SecondFactorMiddleware",
     "config.security.RefusedAccessMiddleware",
     # A signed-in person without a role reaches only the "no role" page (accounts/no_role.py).
     "accounts.no_role.RoleRequiredMiddleware",
@@ -159,6 +168,18 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Reverse proxies in front of the app that each append the address they saw to
 # X-Forwarded-For. 0: the header is ignored (a client could write anything in it).
 BB_TRUSTED_PROXY_COUNT = env_int("BB_TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# --- the second factor (django-otp) -----------------------------------------------------------
+# Who must use a second factor at login: "beheerder" (Beheerders and superusers), "all", or
+# "none" (only the demo: a system check warns when DEBUG is off). The admin asks a verified
+# session of everyone unless "none"; whoever set one up gives a code at every login anyway.
+BB_2FA_REQUIRED_FOR = env_choice("BB_2FA_REQUIRED_FOR", "beheerder", ("beheerder", "all", "none"))
+OTP_TOTP_ISSUER = "BinnenBuiten"
+# Wrong codes make the next try wait 1, 2, 4, 8 ... seconds (per device, from any address).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin of devices never shows a secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- login throttling (django-axes) ---------------------------------------------------------
 AXES_FAILURE_LIMIT = env_int("BB_LOGIN_FAILURE_LIMIT", 5, minimum=1)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("toegankelijkheid/", pages.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.auth_urls")),
     path("accounts/", include("accounts.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("", include("projects.urls")),

@@ -160,6 +160,8 @@ def main() -> int:
         redis_url=redis_url,
         # As in production: a connection per gunicorn thread, kept and health-checked.
         DATABASE_CONN_MAX_AGE="60",
+        # The demo accounts (the Beheerder too) log in with their password alone.
+        BB_2FA_REQUIRED_FOR="none",
     )
     log_dir = Path(tempfile.mkdtemp(prefix="binnenbuiten-load-"))
     started = time.monotonic()

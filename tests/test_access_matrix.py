@@ -251,6 +251,38 @@ ROUTES: dict[str, Route] = {
     "password_reset_done": Route(no_object, get=public(200)),
     "password_reset_confirm": Route(reset_link, get=public(200), post=public(200)),
     "password_reset_complete": Route(no_object, get=public(200)),
+    # --- accounts/urls.py: the second factor (nobody here has an app; tests/accounts/) ------
+    "accounts:two_factor": Route(no_object, get=everyone(200, outsider=200)),
+    # Opening the set-up writes no row (the secret waits in the session); an empty code is
+    # refused beside the field.
+    "accounts:two_factor_enrol": Route(
+        no_object, get=everyone(200, outsider=200), post=everyone(200, outsider=200)
+    ),
+    # Without an app there is no code to give: on to the page asked for.
+    "accounts:two_factor_verify": Route(
+        no_object,
+        get=everyone(REDIRECT, outsider=REDIRECT),
+        post=everyone(REDIRECT, outsider=REDIRECT),
+    ),
+    "accounts:two_factor_recovery": Route(
+        no_object,
+        get=everyone(REDIRECT, outsider=REDIRECT),
+        post=everyone(REDIRECT, outsider=REDIRECT),
+    ),
+    # New recovery codes are shown once, right after they were made; else the overview.
+    "accounts:two_factor_recovery_codes": Route(
+        no_object, get=everyone(REDIRECT, outsider=REDIRECT)
+    ),
+    "accounts:two_factor_recovery_codes_new": Route(
+        no_object,
+        get=everyone(405, anonymous=405, outsider=405),
+        post=everyone(REDIRECT, outsider=REDIRECT),
+    ),
+    "accounts:two_factor_remove": Route(
+        no_object,
+        get=everyone(REDIRECT, outsider=REDIRECT),
+        post=everyone(REDIRECT, outsider=REDIRECT),
+    ),
     # --- stakeholders/urls.py ---------------------------------------------------------------
     "stakeholders:list": Route(no_object, get=everyone(200)),
     "stakeholders:search": Route(no_object, get=everyone(200)),

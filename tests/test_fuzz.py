@@ -354,6 +354,11 @@ FUZZ: dict[str, Callable[[World], dict[str, st.SearchStrategy]]] = {
     "password_reset": fields(
         email=one_of("projectleider@gemeente.example", "niemand@gemeente.example")
     ),
+    "accounts:two_factor_enrol": fields(code=one_of("123456", "12 34 56"), next=url()),
+    "accounts:two_factor_verify": fields(code=one_of("123456"), next=url()),
+    "accounts:two_factor_recovery": fields(code=one_of("abcdefgh"), next=url()),
+    "accounts:two_factor_recovery_codes_new": fields(next=url()),
+    "accounts:two_factor_remove": fields(password=one_of("binnenbuiten", "wrong")),
     "stakeholders:create_inline": fields(
         name=text(),
         kind=one_of(*Stakeholder.Kind.values),

@@ -472,7 +472,7 @@ def test_a_beheerder_removed_between_form_and_save_is_refused_without_saving(
     made to miss, as when the other Beheerder left after the form was checked."""
     last = AdministratorFactory(first_name="Bea", last_name="Beheer")
     client.force_login(last)
-    monkeypatch.setattr("accounts.forms.administrator_is_last", lambda **kwargs: False)
+    monkeypatch.setattr("accounts.forms.people.administrator_is_last", lambda **kwargs: False)
     url = reverse("admin:auth_user_change", args=[last.pk])
     data = {"first_name": "Anders", "last_name": "Beheer", "is_active": "on", "roles": []}
 

@@ -264,16 +264,16 @@ def test_a_broker_out_of_reach_does_not_break_the_page(ask, pim, celery_conf, ca
 
 @pytest.fixture
 def reset_disabled(settings):
-    import accounts.urls
+    import accounts.auth_urls
     import config.urls
 
     settings.BB_PASSWORD_RESET_ENABLED = False
-    importlib.reload(accounts.urls)
+    importlib.reload(accounts.auth_urls)
     importlib.reload(config.urls)
     clear_url_caches()
     yield
     settings.BB_PASSWORD_RESET_ENABLED = True
-    importlib.reload(accounts.urls)
+    importlib.reload(accounts.auth_urls)
     importlib.reload(config.urls)
     clear_url_caches()
 

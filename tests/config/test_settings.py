@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_str
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,6 +101,38 @@ def test_env_list_and_str(monkeypatch):
     assert env_list("BB_TEST_LIST", []) == ["a.example", "b.example"]
     monkeypatch.delenv("BB_TEST_STR", raising=False)
     assert env_str("BB_TEST_STR", "standaard") == "standaard"
+
+
+def test_env_choice_reads_a_listed_value_and_refuses_any_other(monkeypatch):
+    choices = ("beheerder", "all", "none")
+    monkeypatch.delenv("BB_TEST_CHOICE", raising=False)
+    assert env_choice("BB_TEST_CHOICE", "beheerder", choices) == "beheerder"
+    monkeypatch.setenv("BB_TEST_CHOICE", " All ")
+    assert env_choice("BB_TEST_CHOICE", "beheerder", choices) == "all"
+    monkeypatch.setenv("BB_TEST_CHOICE", "beheerders")
+    with pytest.raises(ImproperlyConfigured, match="BB_TEST_CHOICE must be one of beheerder"):
+        env_choice("BB_TEST_CHOICE", "beheerder", choices)
+
+
+def test_the_second_factor_is_required_for_the_beheerder_unless_told_otherwise():
+    show = "import config.settings as s; print(s.BB_2FA_REQUIRED_FOR)"
+
+    def load(**env: str) -> subprocess.CompletedProcess[str]:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BB_2FA"))}
+        return subprocess.run(
+            [sys.executable, "-c", show],
+            cwd=ROOT,
+            env={**clean, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "s" * 50, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert load().stdout.strip() == "beheerder"
+    assert load(BB_2FA_REQUIRED_FOR="none").stdout.strip() == "none"
+    refused = load(BB_2FA_REQUIRED_FOR="iedereen")
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured: BB_2FA_REQUIRED_FOR must be one of" in refused.stderr
 
 
 def test_docker_compose_file_follows_the_compose_spec():
