@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.twofactor import OIDC, STATE_KEY
 from projects.models import FrictionPoint
 from tests.accounts.conftest import app_code, password_login
-from tests.config.test_oidc import COMPLETE
+from tests.accounts.test_oidc import COMPLETE
 from tests.factories import (
     AdministratorFactory,
     CommissionerFactory,
@@ -182,9 +182,9 @@ def oidc_backend(settings):
     settings.OIDC_RP_SIGN_ALGO = "RS256"
     settings.AUTHENTICATION_BACKENDS = [
         *settings.AUTHENTICATION_BACKENDS,
-        "config.oidc.OrganisationOIDCBackend",
+        "accounts.oidc.OrganisationOIDCBackend",
     ]
-    return "config.oidc.OrganisationOIDCBackend"
+    return "accounts.oidc.OrganisationOIDCBackend"
 
 
 @pytest.mark.parametrize("mode", ["beheerder", "all"])
