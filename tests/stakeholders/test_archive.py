@@ -265,6 +265,14 @@ class TestListAndPickers:
         client.force_login(two["outsider"])
         assert client.get(url("detail", two["party"])).status_code == 200
 
+    def test_the_project_page_marks_it_archived_and_offers_no_new_contact_with_it(
+        self, client, two
+    ):
+        client.force_login(two["leader"])
+        response = client.get(two["project"].get_absolute_url())
+        assert "bb-badge--archived" in response.content.decode()
+        assert response.context["interaction_form"] is None  # its only party is archived
+
     def test_the_search_as_you_type_picker_leaves_them_out(self, client, two):
         client.force_login(two["leader"])
         picker = client.get(
