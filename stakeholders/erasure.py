@@ -112,10 +112,9 @@ def traces_erase(*, contact_pk: int, values: Iterable[str]) -> None:
         return
     pattern = _pattern(values)
     for model in _history_models():
-        queryset = model._default_manager.all()
         if model is Contact.pgh_event_model:
-            queryset = queryset.filter(pgh_obj_id=contact_pk)  # others' records are theirs
-        _rewrite(queryset, _text_fields(model), values, pattern)
+            continue  # the person's own events are gone; the others' records are theirs
+        _rewrite(model._default_manager.all(), _text_fields(model), values, pattern)
     log = LogEntry.objects.exclude(Q(content_type=contact_type) & ~Q(object_id=str(contact_pk)))
     _rewrite(
         log,
