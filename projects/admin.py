@@ -41,7 +41,7 @@ from projects.models import (
     StakeholderInvolvement,
 )
 from projects.services.friction import friction_point_archive, friction_point_restore
-from projects.services.partners import contact_erase, contact_export, stakeholder_merge
+from projects.services.partners import contact_export, stakeholder_merge
 from projects.services.projects import (
     project_archive,
     project_restore,
@@ -53,6 +53,7 @@ from projects.services.rescan import (
     rescan_enqueue_for_procedure,
 )
 from stakeholders import admin as stakeholders_admin
+from stakeholders.erasure import contact_erase
 from stakeholders.models import Contact, Stakeholder
 
 COMMISSIONER_ERROR = _(
@@ -684,7 +685,7 @@ class PartnerStakeholderAdmin(stakeholders_admin.StakeholderAdmin):
     """Parties, with "merge two parties" (an action, and a page the party page links to)."""
 
     inlines = (PartnerContactInline,)
-    actions = ("merge_two",)
+    actions = (*stakeholders_admin.StakeholderAdmin.actions, "merge_two")
 
     def get_urls(self) -> list:
         info = (self.opts.app_label, self.opts.model_name)
@@ -697,10 +698,17 @@ class PartnerStakeholderAdmin(stakeholders_admin.StakeholderAdmin):
             *super().get_urls(),
         ]
 
-    def _may_merge(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request) and self.has_delete_permission(request)
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return self._may_merge(request)
 
-    @admin.action(description=_("Twee partijen samenvoegen"))
+    def _may_merge(self, request: HttpRequest) -> bool:
+        # The admin offers no delete for parties; merging (which erases the removed party's
+        # remaining contact persons) still needs the delete permission behind it.
+        opts = self.opts
+        may_delete = request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
+        return self.has_change_permission(request) and may_delete
+
+    @admin.action(description=_("Twee partijen samenvoegen"), permissions=["merge"])
     def merge_two(self, request: HttpRequest, queryset: QuerySet[Stakeholder]) -> Any:
         pks = sorted(queryset.values_list("pk", flat=True))
         if len(pks) != 2:

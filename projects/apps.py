@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from functools import partial
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +19,11 @@ class ProjectsConfig(AppConfig):
         register_party_section("projects", party_sections)
 
         # The retention purge of contact persons (stakeholders/retention.py): what projects
-        # still need of them, and the same erasure as the Beheerder's "erase" action.
+        # still need of them; and the projects' part of every erasure (stakeholders/erasure.py).
         from projects.selectors_retention import contacts_no_longer_needed
-        from projects.services.partners import contact_erase
-        from stakeholders.retention import register_contact_eraser, register_retention_rule
+        from projects.services.partners import contact_participations_erase
+        from stakeholders.erasure import register_contact_erase_step
+        from stakeholders.retention import register_retention_rule
 
         register_retention_rule("projects", contacts_no_longer_needed)
-        register_contact_eraser(partial(contact_erase, actor=None))
+        register_contact_erase_step("projects", contact_participations_erase)

@@ -3,7 +3,7 @@ partners and milestones. Forms validate and hand over cleaned data; the services
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -264,6 +264,10 @@ SCORE_ERRORS = {
 }
 
 
+def _party_label(party: Stakeholder) -> str:
+    return _("%(name)s (gearchiveerd)") % {"name": party.name} if party.is_archived else party.name
+
+
 class StakeholderInvolvementForm(forms.ModelForm):
     influence = forms.IntegerField(
         label=_("Invloed (1-5)"),
@@ -288,10 +292,16 @@ class StakeholderInvolvementForm(forms.ModelForm):
         labels = {"stakeholder": _("Externe partij"), "role": _("Rol van de partij")}
         error_messages = {"stakeholder": {"required": _("Kies een externe partij.")}}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, party_ids: Iterable[int] = (), **kwargs: Any) -> None:
+        """``party_ids``: the parties already in the project, offered even when archived
+        (an archived party joins no project anew, but stays where it was)."""
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].queryset = Stakeholder.objects.order_by("name")
-        self.fields["stakeholder"].empty_label = _("Kies een externe partij")
+        field = self.fields["stakeholder"]
+        field.queryset = Stakeholder.objects.filter(
+            Q(archived_at__isnull=True) | Q(pk__in=list(party_ids))
+        ).order_by("name")
+        field.label_from_instance = _party_label
+        field.empty_label = _("Kies een externe partij")
         # The search-as-you-type picker (static/js/app.js) takes over this select.
         self.fields["stakeholder"].widget.attrs["data-bb-party-select"] = ""
 
@@ -303,6 +313,11 @@ class BasePartnerFormSet(SharedChoicesFormSet):
         return StakeholderInvolvement.objects.select_related("stakeholder").order_by(
             "stakeholder__name"
         )
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        kwargs["party_ids"] = [involvement.stakeholder_id for involvement in self.get_queryset()]
+        return kwargs
 
     def clean(self) -> None:
         self._mark_duplicates(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -201,6 +202,19 @@ class StakeholderInvolvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stakeholder} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        # An archived party joins no project anew (the admin's inlines and forms); where
+        # it already was, it stays. Services check the same (services/projects.py).
+        super().clean()
+        if self.stakeholder_id is None or not self.stakeholder.is_archived:
+            return
+        if not StakeholderInvolvement.objects.filter(
+            pk=self.pk, stakeholder_id=self.stakeholder_id
+        ).exists():
+            raise ValidationError(
+                {"stakeholder": _("Deze partij staat in het archief. Kies een andere partij.")}
+            )
 
 
 @audited(exclude=("updated_at",))

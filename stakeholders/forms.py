@@ -8,7 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Contact, Stakeholder
-from stakeholders.selectors import ContactFilter, ProjectsFilter, Sort, stakeholder_by_name
+from stakeholders.selectors import (
+    ArchiveFilter,
+    ContactFilter,
+    ProjectsFilter,
+    Sort,
+    stakeholder_by_name,
+)
 from stakeholders.similarity import similar_stakeholders
 
 TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
@@ -51,6 +57,17 @@ class StakeholderFilterForm(forms.Form):
             (ContactFilter.RECENT, _("In de afgelopen drie maanden")),
             (ContactFilter.STALE, _("Langer dan drie maanden geleden of nooit")),
             (ContactFilter.NEVER, _("Nog nooit")),
+        ],
+        error_messages={"invalid_choice": _("Kies een keuze uit de lijst.")},
+        widget=forms.Select(attrs={"class": SELECT}),
+    )
+    archive = forms.ChoiceField(
+        label=_("Archief"),
+        required=False,
+        choices=[
+            (ArchiveFilter.ACTIVE, _("Partijen die niet in het archief staan")),
+            (ArchiveFilter.ARCHIVED, _("Gearchiveerde partijen")),
+            (ArchiveFilter.ALL, _("Alle partijen")),
         ],
         error_messages={"invalid_choice": _("Kies een keuze uit de lijst.")},
         widget=forms.Select(attrs={"class": SELECT}),
@@ -111,7 +128,7 @@ class StakeholderCreateForm(forms.ModelForm):
         cleaned = super().clean()
         name = cleaned.get("name")
         if name and not cleaned.get("confirm"):
-            self.similar = similar_stakeholders(name)
+            self.similar = similar_stakeholders(name, archived=False)
             if self.similar:
                 self.add_error(
                     "name",

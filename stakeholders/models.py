@@ -12,6 +12,11 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
+class StakeholderQuerySet(models.QuerySet):
+    def active(self) -> StakeholderQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
 class Stakeholder(models.Model):
     class Kind(models.TextChoices):
         COMPANY = "bedrijf", _("Bedrijf")
@@ -28,6 +33,10 @@ class Stakeholder(models.Model):
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+    # Parties are archived, never deleted: read-only, out of the pickers, still readable.
+    archived_at = models.DateTimeField(_("gearchiveerd op"), null=True, blank=True)
+
+    objects = StakeholderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("externe partij")
@@ -44,6 +53,10 @@ class Stakeholder(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
 
 # In the audit trail like the projects' rows; its events hold personal data, so erasing a
 # contact erases them too (stakeholders/retention.py).
@@ -54,9 +67,11 @@ class Stakeholder(models.Model):
     context_field=pghistory.ContextJSONField(),
 )
 class Contact(models.Model):
+    # PROTECT: a party's deletion must erase its contact persons first
+    # (stakeholders.erasure), never cascade past the erasure and leave them in history.
     stakeholder = models.ForeignKey(
         Stakeholder,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="contacts",
         verbose_name=_("externe partij"),
     )

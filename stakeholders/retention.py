@@ -17,14 +17,13 @@ on the cutoff, ``BB_CONTACT_RETENTION_MONTHS`` months before now:
 
 ``stakeholders`` is a leaf and knows no projects: the rules about projects and contact
 moments come from the projects app, which registers them here from its
-``AppConfig.ready()`` (``register_retention_rule``), together with the erasure itself
-(``register_contact_eraser``: the Beheerder's "erase" action, which leaves "verwijderde
-persoon" in the contact moments). Without them the rule is only the creation date and
-erasing is deleting the row.
+``AppConfig.ready()`` (``register_retention_rule``). Without them the rule is only the
+creation date.
 
-Erasing also deletes the contact's audit-trail events (snapshots of their data) and the
-admin's log entries about them. It is idempotent: a contact erased meanwhile (by a
-Beheerder or a second run) is skipped.
+Erasing is the same erasure as the Beheerder's "erase" action (``stakeholders.erasure``:
+contact moments keep "verwijderde persoon", the audit trail and the admin log keep
+nothing of the person); the purge also deletes the admin's log entries about them. It is
+idempotent: a contact erased meanwhile (by a Beheerder or a second run) is skipped.
 """
 
 from __future__ import annotations
@@ -42,27 +41,20 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from stakeholders.erasure import contact_erase
 from stakeholders.models import Contact
 
 logger = logging.getLogger(__name__)
 
 RetentionRule = Callable[["QuerySet[Contact]", dt.datetime], "QuerySet[Contact]"]
-ContactEraser = Callable[..., None]
 
 _rules: dict[str, RetentionRule] = {}
-_eraser: dict[str, ContactEraser] = {}
 
 
 def register_retention_rule(key: str, rule: RetentionRule) -> None:
     """``rule(contacts, cutoff)`` narrows ``contacts`` to those the registering app no
     longer needs at ``cutoff``. Keyed: registering again replaces."""
     _rules[key] = rule
-
-
-def register_contact_eraser(erase: ContactEraser) -> None:
-    """``erase(contact=...)`` removes the person everywhere the registering app keeps
-    them; it may raise ``Contact.DoesNotExist`` when they are gone already."""
-    _eraser["eraser"] = erase
 
 
 @dataclass(frozen=True)
@@ -99,19 +91,9 @@ def contacts_expired(*, cutoff: dt.datetime) -> QuerySet[Contact]:
     return contacts.select_related("stakeholder").order_by("stakeholder__name", "name", "pk")
 
 
-def contact_history_erase(*, contact_pk: int) -> None:
-    """Delete the audit-trail events of a contact person: they hold their data."""
-    Contact.pgh_event_model.objects.filter(pgh_obj_id=contact_pk).delete()
-
-
 def _erase(contact: Contact) -> None:
     pk = contact.pk  # an instance's pk is cleared when it is deleted
-    erase = _eraser.get("eraser")
-    if erase is not None:
-        erase(contact=contact)
-    else:
-        Contact.objects.filter(pk=pk).delete()
-    contact_history_erase(contact_pk=pk)
+    contact_erase(contact=contact, actor=None)
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Contact), object_id=str(pk)
     ).delete()

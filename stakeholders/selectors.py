@@ -42,6 +42,12 @@ class ContactFilter(StrEnum):
     NEVER = "never"
 
 
+class ArchiveFilter(StrEnum):
+    ACTIVE = ""  # the default: archived parties left out
+    ARCHIVED = "gearchiveerd"
+    ALL = "alle"
+
+
 class Sort(StrEnum):
     NAME = "name"
     RECENT = "recent"
@@ -84,10 +90,16 @@ def stakeholder_list(
     projects: str = "",
     contact: str = "",
     sort: str = "",
+    archive: str = "",
 ) -> QuerySet[Stakeholder]:
     """Parties with ``project_count``, ``my_project_count`` and ``last_contact`` as this
-    user may see them (see ``stakeholders.extensions``), searched, filtered and sorted."""
+    user may see them (see ``stakeholders.extensions``), searched, filtered and sorted.
+    Archived parties only when ``archive`` asks for them."""
     queryset = extensions.annotate_party_list(Stakeholder.objects.all(), user)
+    if archive == ArchiveFilter.ARCHIVED:
+        queryset = queryset.filter(archived_at__isnull=False)
+    elif archive != ArchiveFilter.ALL:
+        queryset = queryset.filter(archived_at__isnull=True)
     text = text.strip()
     if text:
         queryset = queryset.filter(Q(name__icontains=text) | Q(description__icontains=text))
@@ -113,21 +125,23 @@ def stakeholder_list(
     return queryset.order_by("name", "pk")
 
 
-def stakeholder_search(text: str) -> list[Stakeholder]:
+def stakeholder_search(text: str, *, archived: bool = True) -> list[Stakeholder]:
     """Up to ten parties whose name contains ``text``, then up to five whose name merely
-    resembles it (``similar`` set on those); none below two characters."""
+    resembles it (``similar`` set on those); none below two characters. A picker for a
+    new involvement passes ``archived=False``: archived parties are not offered."""
     text = " ".join(text.split())
     if len(text) < SEARCH_MIN_LENGTH:
         return []
+    queryset = Stakeholder.objects.filter(name__icontains=text)
+    if not archived:
+        queryset = queryset.active()
     matches = list(
-        Stakeholder.objects.filter(name__icontains=text)
-        .only("pk", "name", "kind")
-        .order_by("name", "pk")[:SEARCH_LIMIT]
+        queryset.only("pk", "name", "kind", "archived_at").order_by("name", "pk")[:SEARCH_LIMIT]
     )
     for party in matches:
         party.similar = False
     found = {party.pk for party in matches}
-    for party in similar_stakeholders(text, exclude=found, limit=SIMILAR_LIMIT):
+    for party in similar_stakeholders(text, exclude=found, limit=SIMILAR_LIMIT, archived=archived):
         party.similar = True
         matches.append(party)
     return matches
@@ -161,6 +175,19 @@ def may_see_contact_details(*, user: AnyUser, stakeholder: Stakeholder) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return stakeholder.involvements.filter(_involved_staff(user)).exists()
+
+
+def may_manage_party(*, user: AnyUser, stakeholder: Stakeholder) -> bool:
+    """Archive and restore a party on its page: whoever keeps its contact persons there
+    (the rule of ``may_see_contact_details``: staff who work with it, Beheerders)."""
+    return may_see_contact_details(user=user, stakeholder=stakeholder)
+
+
+def may_edit_contacts(*, user: AnyUser, stakeholder: Stakeholder) -> bool:
+    """Add and change contact persons: not while the party is archived (read-only)."""
+    return not stakeholder.is_archived and may_see_contact_details(
+        user=user, stakeholder=stakeholder
+    )
 
 
 def stakeholders_with_visible_contacts(user: AnyUser) -> QuerySet[Stakeholder] | None:

@@ -142,8 +142,10 @@ def name_similarity(a: str, b: str, *, floor: float = THRESHOLD) -> float:
     return max(_ratio(first.full, second.full, floor), _ratio(first.core, second.core, floor))
 
 
-def _candidates(name: str, exclude: set[int]) -> Iterable[Stakeholder]:
-    queryset = Stakeholder.objects.exclude(pk__in=exclude).only("pk", "name", "kind")
+def _candidates(name: str, exclude: set[int], *, archived: bool) -> Iterable[Stakeholder]:
+    queryset = Stakeholder.objects.exclude(pk__in=exclude).only("pk", "name", "kind", "archived_at")
+    if not archived:
+        queryset = queryset.active()
     if connection.vendor != "postgresql":
         return queryset.iterator(chunk_size=2000)
     text = name.casefold()
@@ -165,15 +167,16 @@ def _candidates(name: str, exclude: set[int]) -> Iterable[Stakeholder]:
 
 
 def similar_stakeholders(
-    name: str, *, exclude: Iterable[int] = (), limit: int = 5
+    name: str, *, exclude: Iterable[int] = (), limit: int = 5, archived: bool = True
 ) -> list[Stakeholder]:
     """Existing parties whose name resembles ``name``, most alike first, each with its
-    ``similarity``. One query. Nothing for names shorter than three characters."""
+    ``similarity``; archived ones too unless ``archived`` is False (a picker). One
+    query. Nothing for names shorter than three characters."""
     name = " ".join(name.split())
     if len(name) < MIN_LENGTH:
         return []
     found: list[Stakeholder] = []
-    for party in _candidates(name, set(exclude)):
+    for party in _candidates(name, set(exclude), archived=archived):
         score = name_similarity(name, party.name)
         if score >= THRESHOLD:
             party.similarity = score

@@ -1,5 +1,6 @@
 """The register of external parties: list, a party's page, its contact persons,
-search-as-you-type and adding a party (with look-alike names offered first).
+search-as-you-type, adding a party (with look-alike names offered first), and archiving
+and restoring a party (parties are archived, never deleted).
 
 The party's page shows what this leaf app owns (the party and its contact persons); the
 sections about projects, contact moments, agreements and friction are added by the app
@@ -19,13 +20,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import reswap, retarget
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from config.redirects import safe_next
 from config.text import search_text
-from stakeholders import extensions, selectors
+from stakeholders import extensions, selectors, services
 from stakeholders.forms import ContactForm, StakeholderCreateForm, StakeholderFilterForm
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import contact_create, contact_update, stakeholder_create
@@ -39,6 +40,7 @@ class HtmxHttpRequest(HttpRequest):
 PAGE_SIZE = 25
 DETAIL_TEMPLATE = "stakeholders/stakeholder_detail.html"
 CONTACT_TEMPLATE = "stakeholders/contact_form.html"
+ARCHIVE_TEMPLATE = "stakeholders/stakeholder_archive.html"
 # Element ids the search and create fragments point back to (a select in the project form).
 _ELEMENT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 
@@ -65,6 +67,7 @@ def stakeholder_list(request: HtmxHttpRequest) -> HttpResponse:
         projects=data.get("projects", ""),
         contact=data.get("contact", ""),
         sort=data.get("sort", ""),
+        archive=data.get("archive", ""),
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -89,6 +92,7 @@ def stakeholder_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stakeholder = _party(pk)
     contacts = list(stakeholder.contacts.all())
     show_details = selectors.may_see_contact_details(user=request.user, stakeholder=stakeholder)
+    editable = show_details and not stakeholder.is_archived
     party_page = extensions.PartyPage(
         stakeholder=stakeholder, contacts=contacts, show_contact_details=show_details
     )
@@ -97,8 +101,11 @@ def stakeholder_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "contacts": contacts if show_details else [],
         "contact_count": len(contacts),
         "show_contact_details": show_details,
-        "contact_form": ContactForm() if show_details else None,
+        "contacts_editable": editable,
+        "contact_form": ContactForm() if editable else None,
         "is_administrator": selectors.is_administrator(request.user),
+        # The same people who keep its contact persons; no extra query.
+        "may_manage": show_details,
         "sections": extensions.render_party_sections(request, party_page),
     }
     return render(request, DETAIL_TEMPLATE, context)
@@ -110,7 +117,7 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add a contact person, for staff who work with the party and Beheerders: inline on
     the party's page (htmx: a new row), or as a small page of its own without JavaScript."""
     stakeholder = _party(pk)
-    if not selectors.may_see_contact_details(user=request.user, stakeholder=stakeholder):
+    if not selectors.may_edit_contacts(user=request.user, stakeholder=stakeholder):
         raise PermissionDenied
     form = ContactForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -125,6 +132,7 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                     "contact": contact,
                     "contact_form": ContactForm(),
                     "show_contact_details": True,
+                    "contacts_editable": True,
                     "is_administrator": selectors.is_administrator(request.user),
                 }
                 return render(request, DETAIL_TEMPLATE + "#contact_added", context)
@@ -143,7 +151,7 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact_edit(request: HtmxHttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     stakeholder = _party(pk)
-    if not selectors.may_see_contact_details(user=request.user, stakeholder=stakeholder):
+    if not selectors.may_edit_contacts(user=request.user, stakeholder=stakeholder):
         raise PermissionDenied
     contact = get_object_or_404(Contact, pk=contact_pk, stakeholder=stakeholder)
     form = ContactForm(
@@ -170,6 +178,57 @@ def contact_edit(request: HtmxHttpRequest, pk: int, contact_pk: int) -> HttpResp
     return render(request, CONTACT_TEMPLATE, context)
 
 
+# --- archive instead of delete -------------------------------------------------------------
+
+
+def _archive_view(request: HtmxHttpRequest, pk: int, *, archive: bool) -> HttpResponse:
+    """Archive or restore, in two POSTs: without ``confirm`` the confirmation page (no
+    JavaScript needed, nothing changes), with ``confirm=ja`` the change, then back to the
+    party's page with a message (htmx: a client-side redirect to it)."""
+    stakeholder = _party(pk)
+    if not selectors.may_manage_party(user=request.user, stakeholder=stakeholder):
+        raise PermissionDenied
+    name = "stakeholders:archive" if archive else "stakeholders:restore"
+    if request.POST.get("confirm") != "ja":
+        context = {
+            "stakeholder": stakeholder,
+            "archive": archive,
+            "action_url": reverse(name, args=[pk]),
+            "cancel_url": _detail_url(stakeholder),
+        }
+        return render(request, ARCHIVE_TEMPLATE, context)
+    try:
+        if archive:
+            services.stakeholder_archive(stakeholder=stakeholder, actor=request.user)
+            messages.success(
+                request,
+                _(
+                    "De partij staat nu in het archief. Je kunt haar lezen, maar niet "
+                    "wijzigen; in de lijst vind je haar onder “Gearchiveerde partijen”."
+                ),
+            )
+        else:
+            services.stakeholder_restore(stakeholder=stakeholder, actor=request.user)
+            messages.success(request, _("De partij is uit het archief teruggezet."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.htmx:
+        return HttpResponseClientRedirect(_detail_url(stakeholder))
+    return redirect(_detail_url(stakeholder))
+
+
+@require_POST
+@login_required
+def stakeholder_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _archive_view(request, pk, archive=True)
+
+
+@require_POST
+@login_required
+def stakeholder_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _archive_view(request, pk, archive=False)
+
+
 def _detail_url(stakeholder: Stakeholder) -> str:
     return reverse("stakeholders:detail", args=[stakeholder.pk])
 
@@ -190,12 +249,14 @@ def stakeholder_search(request: HtmxHttpRequest) -> HttpResponse:
     accents, "B.V.") follow the names that contain it. ``name`` is accepted for ``q``
     so the name box of the create page can ask too."""
     text = search_text(request.GET.get("q") or request.GET.get("name"))
+    target = _element_id(request.GET.get("target"))
     context = {
         "text": text,
-        "matches": selectors.stakeholder_search(text),
+        # With a target it picks a party for a new involvement: not an archived one.
+        "matches": selectors.stakeholder_search(text, archived=not target),
         "too_short": len(text) < selectors.SEARCH_MIN_LENGTH,
         "min_length": selectors.SEARCH_MIN_LENGTH,
-        "target": _element_id(request.GET.get("target")),
+        "target": target,
     }
     template = "stakeholders/stakeholder_search.html"
     if _is_partial(request):
@@ -237,7 +298,7 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
             form.add_error(None, error)
             name = form.data.get("name", "")
             form.existing = selectors.stakeholder_by_name(name)
-            form.similar = similar_stakeholders(name)
+            form.similar = similar_stakeholders(name, archived=False)
     context["form"] = form
     template = "stakeholders/stakeholder_create.html"
     if created is not None:

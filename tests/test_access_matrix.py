@@ -21,7 +21,8 @@ are written from the rules, not recorded from the server:
   Beheerders; the inbox for Afdelingshoofden; "Waar wringt het?" for Bureauhoofden,
   Afdelingshoofden and Beheerders; projects and parties are added by Projectleiders,
   Bureauhoofden and Beheerders;
-- contact persons of a party are for staff who work with it and Beheerders.
+- contact persons of a party are for staff who work with it and Beheerders, and so is
+  archiving and restoring the party.
 
 Every 200 is also checked for text the persona may not read (``SECRETS``).
 
@@ -294,6 +295,10 @@ ROUTES: dict[str, Route] = {
     # The register of parties is the organisation's: every signed-in member of staff reads
     # a party's page (its project sections show only projects they may see).
     "stakeholders:detail": Route(party, get=everyone(200)),
+    # Archiving and restoring a party: whoever keeps its contact persons. Without
+    # confirm=ja the answer is the confirmation page.
+    "stakeholders:archive": Route(party, get=NOT_ALLOWED, post=party_contacts(200)),
+    "stakeholders:restore": Route(party, get=NOT_ALLOWED, post=party_contacts(200)),
     "stakeholders:contact_add": Route(party, get=party_contacts(200), post=party_contacts(200)),
     "stakeholders:contact_edit": Route(contact, get=party_contacts(200), post=party_contacts(200)),
     # --- projects/urls.py: the project pages ---------------------------------------------------

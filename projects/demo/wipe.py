@@ -39,6 +39,8 @@ WIPE_ORDER: tuple[type[models.Model], ...] = (
     StakeholderInvolvement,
     Project,
     Contact,
+    # The contact persons' snapshots in the audit trail are personal data: they go with them.
+    Contact.pgh_event_model,
     Stakeholder,
     Procedure,
     Meeting,

@@ -1,6 +1,7 @@
 """Writes about the outside: contact moments with their follow-ups, agreements (and the
 milestone an agreement can become), merging duplicate parties, and a contact person's
-right to see and to erase what is stored about them.
+right to see what is stored about them (and the projects' part of erasing it; the
+erasure itself is ``stakeholders.erasure.contact_erase``).
 
 These live in ``projects`` because they touch projects' rows (involvements, milestones,
 contact moments), which the ``stakeholders`` leaf may not import.
@@ -13,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +34,7 @@ from projects.permissions import Action, can
 from projects.selectors_partners import may_log_party_contact
 from projects.services.rescan import rescan_enqueue
 from stakeholders.models import Contact, Stakeholder
-from stakeholders.retention import contact_history_erase
+from stakeholders.services import stakeholder_delete
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,17 @@ def _check_may_log(*, author: AbstractBaseUser, project: Project | None) -> None
         raise PermissionDenied
 
 
+def _check_party_active(stakeholder: Stakeholder) -> None:
+    """An archived party is read-only: no new contact moments or agreements with it."""
+    if stakeholder.is_archived:
+        raise ValidationError(
+            {
+                "stakeholder": _("%(party)s staat in het archief. Zet de partij eerst terug.")
+                % {"party": stakeholder.name}
+            }
+        )
+
+
 def interaction_log(
     *,
     author: AbstractBaseUser,
@@ -72,6 +83,7 @@ def interaction_log(
     Projectleider, Bureauhoofd or Beheerder). The author takes part; ``contacts`` must be
     the party's own contact persons."""
     _check_may_log(author=author, project=project)
+    _check_party_active(stakeholder)
     summary = summary.strip()
     if not summary:
         raise ValidationError({"summary": _("Vat in een paar woorden samen wat er besproken is.")})
@@ -171,6 +183,7 @@ def agreement_record(
     """Record what was promised to or by a party of the project."""
     if not can(author, Action.CONTRIBUTE, project):
         raise PermissionDenied
+    _check_party_active(stakeholder)
     if not project.stakeholder_involvements.filter(stakeholder=stakeholder).exists():
         raise ValidationError(
             {"stakeholder": _("%(party)s is geen partij in dit project.") % {"party": stakeholder}}
@@ -262,9 +275,10 @@ def stakeholder_merge(
     *, keep: Stakeholder, remove: Stakeholder, actor: AbstractBaseUser
 ) -> MergeResult:
     """Merge ``remove`` into ``keep``: every involvement, contact person, contact moment
-    and agreement moves over, then ``remove`` is deleted. Where both are in the same
-    project the involvements are combined into ``keep``'s, with the higher influence and
-    interest. Both parties get an entry in the admin history saying what happened.
+    and agreement moves over, then ``remove`` is deleted (``stakeholder_delete``). Where
+    both are in the same project the involvements are combined into ``keep``'s, with the
+    higher influence and interest. Both parties get an entry in the admin history saying
+    what happened.
 
     Both party rows are locked for the merge, so two merges of the same parties run one
     after the other (the second finds ``remove`` gone).
@@ -350,16 +364,16 @@ def stakeholder_merge(
             + summary
             + combined,
         )
-        _log(
+        # Every contact person moved over; should one have arrived meanwhile, the
+        # deletion erases them rather than leave them behind.
+        stakeholder_delete(
+            stakeholder=remove,
             actor=actor,
-            obj=remove,
-            flag=DELETION,
-            message=_("Samengevoegd met “%(name)s” (nr. %(pk)s) en daarna verwijderd. ")
+            reason=_("Samengevoegd met “%(name)s” (nr. %(pk)s) en daarna verwijderd. ")
             % {"name": keep.name, "pk": keep.pk}
             + summary
             + combined,
         )
-        remove.delete()
     return result
 
 
@@ -437,36 +451,10 @@ def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, An
     return data
 
 
-def contact_erase(*, contact: Contact, actor: AbstractBaseUser | None) -> None:
-    """Erase a contact person: the row is deleted; in the contact moments they took part
-    in a stand-in stays ("verwijderde persoon"), so nothing else is lost. Their name
-    is also removed from the admin history, and their audit-trail events (snapshots of
-    their data) are deleted. The party's history notes the erasure by number, not by
-    name; without an ``actor`` (the scheduled purge, stakeholders/retention.py) it gets
-    no entry."""
-    with transaction.atomic():
-        contact = (
-            Contact.objects.select_for_update().select_related("stakeholder").get(pk=contact.pk)
-        )
-        InteractionParticipant.objects.filter(contact=contact).update(
-            contact=None, erased_at=timezone.now()
-        )
-        content_type = ContentType.objects.get_for_model(Contact)
-        LogEntry.objects.filter(content_type=content_type, object_id=str(contact.pk)).update(
-            object_repr=_("verwijderde persoon")
-        )
-        if actor is not None:
-            _log(
-                actor=actor,
-                obj=contact.stakeholder,
-                flag=CHANGE,
-                message=_(
-                    "Persoonsgegevens van contactpersoon nr. %(pk)s gewist; contactmomenten "
-                    "bewaard met “verwijderde persoon”."
-                )
-                % {"pk": contact.pk},
-            )
-        pk = contact.pk
-        contact.delete()
-        # After the delete: the delete itself records one more snapshot.
-        contact_history_erase(contact_pk=pk)
+def contact_participations_erase(contact: Contact) -> None:
+    """The projects' part of erasing a contact person (``stakeholders.erasure``, which
+    calls this before it deletes the row): in the contact moments they took part in a
+    stand-in stays ("verwijderde persoon"), so nothing else is lost."""
+    InteractionParticipant.objects.filter(contact=contact).update(
+        contact=None, erased_at=timezone.now()
+    )

@@ -204,6 +204,21 @@ def _partners_sync(*, project: Project, partners: Sequence[PartnerInput]) -> Non
     _check_partners(partners)
     existing = {i.stakeholder_id: i for i in project.stakeholder_involvements.all()}
     wanted = {item.stakeholder.pk: item for item in partners}
+    joining = [pk for pk in wanted if pk not in existing]
+    archived = (
+        Stakeholder.objects.filter(pk__in=joining, archived_at__isnull=False).first()
+        if joining
+        else None
+    )
+    if archived is not None:  # an archived party stays where it was, but joins nothing new
+        raise ValidationError(
+            {
+                "partners": _(
+                    "%(party)s staat in het archief en kan niet aan een project worden toegevoegd."
+                )
+                % {"party": archived.name}
+            }
+        )
     project.stakeholder_involvements.exclude(stakeholder_id__in=wanted).delete()
     for stakeholder_id, item in wanted.items():
         involvement = existing.get(stakeholder_id)

@@ -161,7 +161,11 @@ def _project_inputs(project: Project) -> dict[str, Any]:
     """Parties, contact persons and colleagues for the forms on a project page: one
     query (the contacts); the rest comes with ``_project_with_people``."""
     parties = sorted(
-        (i.stakeholder for i in project.stakeholder_involvements.all()),
+        (
+            i.stakeholder
+            for i in project.stakeholder_involvements.all()
+            if not i.stakeholder.is_archived  # read-only: nothing new with it
+        ),
         key=lambda party: party.name.casefold(),
     )
     contacts = list(
@@ -221,8 +225,9 @@ def project_partners_context(
     }
     if permissions["contribute"] and party_ids:
         inputs = _project_inputs(project)
-        context["interaction_form"] = _interaction_form(request, inputs)
-        context["agreement_form"] = AgreementForm(parties=inputs["parties"])
+        if inputs["parties"]:  # not when every party is archived
+            context["interaction_form"] = _interaction_form(request, inputs)
+            context["agreement_form"] = AgreementForm(parties=inputs["parties"])
     return context
 
 
@@ -321,6 +326,8 @@ def party_context(request: HttpRequest, page: PartyPage) -> dict[str, Any]:
         "is_administrator": administrator,
         "duplicates": party_duplicates(stakeholder) if administrator else [],
     }
+    if stakeholder.is_archived:  # read-only: nothing new with an archived party
+        return context
     if inputs["projects"] or allow_no_project:
         context["interaction_form"] = InteractionForm(
             user=user,
@@ -453,6 +460,8 @@ def party_interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Log a contact moment from a party's page: on one of its projects the user may
     contribute to, or with the party as such (Projectleider, Bureauhoofd, Beheerder)."""
     page = _party_page(request, pk)
+    if page.stakeholder.is_archived:  # read-only, as an archived project is
+        raise PermissionDenied
     involvements = list(party_involvements(user=request.user, stakeholder=page.stakeholder))
     inputs = _party_inputs(page, involvements)
     allow_no_project = may_log_party_contact(request.user)
@@ -663,6 +672,8 @@ def agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def party_agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     page = _party_page(request, pk)
+    if page.stakeholder.is_archived:
+        raise PermissionDenied
     involvements = list(party_involvements(user=request.user, stakeholder=page.stakeholder))
     projects = [i.project for i in involvements if i.contributable]
     if not projects:

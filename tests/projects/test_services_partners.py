@@ -27,12 +27,12 @@ from projects.services.partners import (
     agreement_make_milestone,
     agreement_record,
     agreement_set_status,
-    contact_erase,
     contact_export,
     follow_up_set_done,
     interaction_log,
     stakeholder_merge,
 )
+from stakeholders.erasure import contact_erase
 from stakeholders.models import Contact, Stakeholder
 from tests.factories import (
     AdministratorFactory,

@@ -15,8 +15,8 @@ from django.core.management import call_command
 
 from config.celery import app
 from projects.models import InteractionParticipant, Project
-from projects.services.partners import contact_erase
-from stakeholders import retention
+from stakeholders import erasure, retention
+from stakeholders.erasure import contact_erase
 from stakeholders.models import Contact
 from stakeholders.retention import contacts_purge, months_before, retention_cutoff
 from stakeholders.tasks import purge_expired_contacts
@@ -205,10 +205,10 @@ class TestErasure:
 
 class TestWithoutTheProjectsApp:
     def test_the_creation_date_alone_decides_and_erasing_is_deleting(self, monkeypatch, settings):
-        """The leaf on its own: no rules or eraser registered by the projects app."""
+        """The leaf on its own: no rules or erasure steps registered by the projects app."""
         settings.BB_CONTACT_RETENTION_MONTHS = 24
         monkeypatch.setattr(retention, "_rules", {})
-        monkeypatch.setattr(retention, "_eraser", {})
+        monkeypatch.setattr(erasure, "_steps", {})
         old = contact_of(StakeholderFactory(), "Oud")
         new = contact_of(StakeholderFactory(), "Nieuw", created=RECENTLY)
 
