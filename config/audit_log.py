@@ -3,10 +3,10 @@
 Everything goes to the logger ``binnenbuiten.security``, so operations can route it apart
 from the application log: successful and failed logins, logouts (with the reason when the
 site ended the session), lockouts by django-axes, the second factor (set up, a verified
-login, a refused code, switched off: accounts/views/two_factor.py), refused requests (403) and not-found
-answers raised by a view (404, which is also what someone gets for a confidential project
-they may not see). Passwords and other credentials are never logged; the username someone
-typed is.
+login, a refused code, switched off: accounts/views/two_factor.py), refused requests (403)
+and not-found answers raised by a view (404, which is also what someone gets for a
+confidential project they may not see). Passwords and other credentials are never
+logged; the username someone typed is.
 """
 
 from __future__ import annotations

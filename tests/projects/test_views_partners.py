@@ -31,7 +31,6 @@ from tests.factories import (
     ProjectFactory,
     StakeholderFactory,
     StakeholderInvolvementFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -699,7 +698,7 @@ class TestAdmin:
 
     def test_staff_who_are_not_beheerder_may_not_merge(self, client, world):
         twin = StakeholderFactory()
-        clerk = UserFactory(is_staff=True)
+        clerk = LeaderFactory(is_staff=True)
         client.force_login(clerk)
         merge = reverse("admin:stakeholders_stakeholder_merge")
         response = client.post(

@@ -38,7 +38,6 @@ from tests.factories import (
     ProjectFactory,
     StakeholderFactory,
     StakeholderInvolvementFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +202,7 @@ class TestArchiveOnThePartysPage:
         if name == "restore":
             archive(world["party"])
         before = Stakeholder.objects.get(pk=world["party"].pk).archived_at
-        for outsider in (world["outsider"], DepartmentHeadFactory(), UserFactory()):
+        for outsider in (world["outsider"], DepartmentHeadFactory(), CommissionerFactory()):
             client.force_login(outsider)
             response = client.post(url(name, world["party"]), {"confirm": "ja"})
             assert response.status_code == 403
