@@ -30,6 +30,7 @@ from stakeholders.services import (
 )
 from tests.factories import (
     AdministratorFactory,
+    CommissionerFactory,
     ContactFactory,
     DepartmentFactory,
     DepartmentHeadFactory,
