@@ -109,27 +109,19 @@ def interaction_log(
             author=author,
         )
         people = {author.pk: author, **{person.pk: person for person in staff}}
-        InteractionParticipant.objects.bulk_create(
-            [
-                *(
-                    InteractionParticipant(interaction=interaction, contact=contact)
-                    for contact in {contact.pk: contact for contact in contacts}.values()
-                ),
-                *(
-                    InteractionParticipant(interaction=interaction, staff=person)
-                    for person in people.values()
-                ),
-            ]
-        )
-        FollowUp.objects.bulk_create(
-            FollowUp(
+        # Row by row, not in bulk: a handful of rows, and so the audit trail records them
+        # on SQLite too (its fallback sees single saves only, config/history.py).
+        for contact in {contact.pk: contact for contact in contacts}.values():
+            InteractionParticipant.objects.create(interaction=interaction, contact=contact)
+        for person in people.values():
+            InteractionParticipant.objects.create(interaction=interaction, staff=person)
+        for follow_up in follow_ups:
+            FollowUp.objects.create(
                 interaction=interaction,
                 description=follow_up.description.strip(),
                 owner=follow_up.owner,
                 due_date=follow_up.due_date,
             )
-            for follow_up in follow_ups
-        )
     return interaction
 
 
@@ -440,16 +432,20 @@ def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, An
 def contact_erase(*, contact: Contact, actor: AbstractBaseUser | None) -> None:
     """Erase a contact person: the row is deleted; in the contact moments they took part
     in a stand-in stays ("verwijderde persoon"), so nothing else is lost. Their name
-    is also removed from the admin history, and their audit-trail events (snapshots of
-    their data) are deleted. The party's history notes the erasure by number, not by
-    name; without an ``actor`` (the scheduled purge, stakeholders/retention.py) it gets
-    no entry."""
+    is also removed from the admin history, their audit-trail events (snapshots of
+    their data) are deleted, and the events of their participations no longer point to
+    them. The party's history notes the erasure by number, not by name; without an
+    ``actor`` (the scheduled purge, stakeholders/retention.py) it gets no entry."""
     with transaction.atomic():
         contact = (
             Contact.objects.select_for_update().select_related("stakeholder").get(pk=contact.pk)
         )
         InteractionParticipant.objects.filter(contact=contact).update(
             contact=None, erased_at=timezone.now()
+        )
+        # Their number would still link the erased person to these contact moments.
+        InteractionParticipant.pgh_event_model.objects.filter(contact_id=contact.pk).update(
+            contact_id=None
         )
         content_type = ContentType.objects.get_for_model(Contact)
         LogEntry.objects.filter(content_type=content_type, object_id=str(contact.pk)).update(
