@@ -1,11 +1,13 @@
 """The audit trail's plumbing: who made a change, also where there are no triggers.
 
 The tracked models (``pghistory.track`` on projects, involvements, milestones, procedure
-steps, friction points, departments, procedures and contact persons) each have an event
-table holding a snapshot per insert, update and delete. On PostgreSQL, django-pghistory's
-triggers write those rows for every write, bulk writes and raw SQL included, with the
-context that ``history_context`` (or the middleware below) sets for the transaction: the
-user and URL of a request, or the ``actor`` of a scheduled job.
+steps, friction points and their timeline entries, contact moments with their
+participants and follow-ups, agreements, departments, procedures and contact persons)
+each have an event table holding a snapshot per insert, update and delete. On
+PostgreSQL, django-pghistory's triggers write those rows for every write, bulk writes
+and raw SQL included, with the context that ``history_context`` (or the middleware
+below) sets for the transaction: the user and URL of a request, or the ``actor`` of a
+scheduled job.
 
 SQLite (the ``make run`` default) has no triggers, and ``pghistory.context`` breaks
 every write there: it prefixes each statement with PostgreSQL's ``set_config``. So on any

@@ -546,15 +546,32 @@ class FrictionPointAdmin(
 
 
 @admin.register(FrictionUpdate)
-class FrictionUpdateAdmin(admin.ModelAdmin):
+class FrictionUpdateAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
+    """Timeline entries are history: nobody, superusers included, edits or deletes one
+    here; a correction is a new entry, written in the Beheerder's own name. (Their group
+    has no change or delete permission either: migration 0008.)"""
+
     list_display = ("created_at", "friction_point", "kind", "author", "short_text")
     list_filter = ("kind",)
     list_select_related = ("friction_point", "author")
     search_fields = ("text", "friction_point__title")
-    autocomplete_fields = ("friction_point", "author")
-    readonly_fields = ("created_at",)
+    autocomplete_fields = ("friction_point",)
+    fields = ("friction_point", "kind", "text", "old_status", "new_status", "author", "created_at")
+    readonly_fields = ("author", "created_at")
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: FrictionUpdate, form: Any, change: bool
+    ) -> None:
+        obj.author = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("tekst"))
     def short_text(self, obj: FrictionUpdate) -> str:
@@ -628,7 +645,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     list_display = ("date", "kind", "stakeholder", "project", "author")
     list_filter = ("kind", "stakeholder__kind")
     list_select_related = ("stakeholder", "project", "author")
@@ -641,7 +658,7 @@ class InteractionAdmin(admin.ModelAdmin):
 
 
 @admin.register(InteractionParticipant)
-class InteractionParticipantAdmin(admin.ModelAdmin):
+class InteractionParticipantAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     list_display = ("interaction", "contact", "staff", "erased_at")
     list_filter = ("erased_at",)
     list_select_related = ("interaction__stakeholder", "contact__stakeholder", "staff")
@@ -651,7 +668,7 @@ class InteractionParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     list_display = ("description", "owner", "due_date", "is_done", "interaction")
     list_filter = ("is_done",)
     list_select_related = ("owner", "interaction__stakeholder")
@@ -661,7 +678,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     list_display = ("title", "stakeholder", "project", "owed_by", "due_date", "status", "milestone")
     list_filter = ("status", "owed_by")
     list_select_related = ("stakeholder", "project", "milestone")

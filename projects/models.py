@@ -506,6 +506,9 @@ class FrictionPoint(models.Model):
         return bool(self.support_asked) and self.support_answered_at is None and self.is_open
 
 
+# The timeline is history itself: entries are never edited or deleted in the admin
+# (projects/admin.py); the audit trail records any change made elsewhere.
+@audited()
 class FrictionUpdate(models.Model):
     """One entry on a friction point's timeline: a comment, answer or status change."""
 
@@ -552,6 +555,7 @@ class FrictionUpdate(models.Model):
 # Contact persons live in the ``stakeholders`` leaf; what ties them to a project lives here.
 
 
+@audited()
 class Interaction(models.Model):
     """A contact moment with an external party: on a project, or with the party as such
     (``project`` empty, e.g. a get-acquainted meeting)."""
@@ -606,6 +610,9 @@ class Interaction(models.Model):
         return f"{self.get_kind_display()} {self.stakeholder} ({self.date:%d-%m-%Y})"
 
 
+# Its events name a contact person by number only; erasing the person clears that number
+# from them too (``stakeholders.erasure.contact_erase``, projects/services/partners.py).
+@audited()
 class InteractionParticipant(models.Model):
     """Who took part: a contact person of the party or a member of staff. A contact whose
     data was erased leaves the row behind with neither (shown as "verwijderde persoon")."""
@@ -667,6 +674,7 @@ class InteractionParticipant(models.Model):
         return self.staff_id is None
 
 
+@audited()
 class FollowUp(models.Model):
     """An action agreed in a contact moment, for one member of staff, by a date."""
 
@@ -707,6 +715,7 @@ class FollowUp(models.Model):
         return self.description
 
 
+@audited(exclude=("updated_at",))
 class Agreement(models.Model):
     """An afspraak with a partner: what was promised, by whom, by when."""
 

@@ -8,7 +8,12 @@ aggregate and its ``pgh_diff`` are PostgreSQL-only SQL).
 Query budget, whatever the number of events: one count and one page of keys over the
 event tables (a ``UNION ALL``); per event table on the page one query for its events and
 their previous snapshots; one query per kind of row the page refers to (users,
-departments, procedures, parties, milestones, ...) for their names.
+departments, procedures, parties, milestones, ...) for their names, and one for whose
+contact persons the viewer may see by name.
+
+Contact persons are named only to those who may see them (the rule of
+``stakeholders.selectors.may_see_contact_details``); others read "contactpersoon". An
+erased person's events no longer point to them at all (``contact_erase``).
 
 On SQLite the history holds single-object saves and deletes only; bulk writes are
 recorded on PostgreSQL (see ``config/history.py``).
@@ -24,6 +29,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
@@ -32,13 +38,22 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
+    Agreement,
     DepartmentInvolvement,
+    FollowUp,
     FrictionPoint,
+    FrictionUpdate,
+    Interaction,
+    InteractionParticipant,
     Milestone,
     ProcedureStep,
     Project,
     StakeholderInvolvement,
 )
+from projects.selectors_partners import ContactVisibility, contact_visibility
+from stakeholders.models import Contact
+
+AnyUser = AbstractBaseUser | AnonymousUser
 
 PAGE_SIZE = 50
 
@@ -53,7 +68,18 @@ SUBJECT_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     DepartmentInvolvement: ("department",),
     StakeholderInvolvement: ("stakeholder",),
     ProcedureStep: ("procedure", "milestone"),
+    FrictionUpdate: ("kind", "friction_point"),
+    Interaction: ("kind", "stakeholder", "date"),
+    InteractionParticipant: ("contact", "staff", "interaction"),
+    FollowUp: ("description",),
 }
+# Plain text columns that hold a value of another field's choices.
+CHOICES: dict[tuple[type[models.Model], str], list] = {
+    (FrictionUpdate, "old_status"): FrictionPoint.Status.choices,
+    (FrictionUpdate, "new_status"): FrictionPoint.Status.choices,
+}
+HIDDEN_CONTACT = _("contactpersoon")
+ERASED_PERSON = _("verwijderde persoon")
 EMPTY = "—"
 
 
@@ -109,36 +135,81 @@ def event_model_of(model: type[models.Model]) -> type[models.Model]:
     return model.pgh_event_model
 
 
-def project_history(*, project: Project, page: int | str | None = 1) -> Page:
-    """The history of the project, its involvements, milestones, procedure steps and
-    friction points, newest first, ``PAGE_SIZE`` entries (``HistoryEntry``) a page.
-    Rows of children are found by the project in their snapshot, so deleted ones stay."""
+def project_history(*, project: Project, viewer: AnyUser, page: int | str | None = 1) -> Page:
+    """The history of the project, its involvements, milestones, procedure steps, friction
+    points with their timelines, contact moments (with who took part and the follow-ups)
+    and agreements, newest first, ``PAGE_SIZE`` entries (``HistoryEntry``) a page, as
+    ``viewer`` may read it. Rows of children are found by the project in their snapshot
+    (or their parent's), so deleted ones stay."""
     pk = project.pk
-    milestone_event = event_model_of(Milestone)
-    milestones = Q(milestone_id__in=Milestone.objects.filter(project_id=pk).values("pk")) | Q(
-        milestone_id__in=milestone_event.objects.filter(project_id=pk).values("pgh_obj_id")
-    )
     parent = frozenset({"project"})
+    milestones = _of_project(Milestone, "milestone_id", pk)
+    interactions = _of_project(Interaction, "interaction_id", pk)
     sources = [
         _Source(event_model_of(Project), Q(pgh_obj_id=pk)),
         _Source(event_model_of(DepartmentInvolvement), Q(project_id=pk), parent),
         _Source(event_model_of(StakeholderInvolvement), Q(project_id=pk), parent),
-        _Source(milestone_event, Q(project_id=pk), parent),
+        _Source(event_model_of(Milestone), Q(project_id=pk), parent),
         _Source(event_model_of(ProcedureStep), milestones),
         _Source(event_model_of(FrictionPoint), Q(project_id=pk), parent),
+        _Source(
+            event_model_of(FrictionUpdate), _of_project(FrictionPoint, "friction_point_id", pk)
+        ),
+        _Source(event_model_of(Interaction), Q(project_id=pk), parent),
+        _Source(event_model_of(InteractionParticipant), interactions),
+        _Source(event_model_of(FollowUp), interactions),
+        _Source(event_model_of(Agreement), Q(project_id=pk), parent),
     ]
-    return _history_page(sources, page)
+    return _history_page(sources, page, viewer)
 
 
-def object_history(obj: models.Model, *, page: int | str | None = 1) -> Page:
+def friction_point_history(
+    *, point: FrictionPoint, viewer: AnyUser, page: int | str | None = 1
+) -> Page:
+    """A friction point with its timeline entries (the admin's "Geschiedenis")."""
+    sources = [
+        _Source(event_model_of(FrictionPoint), Q(pgh_obj_id=point.pk)),
+        _Source(event_model_of(FrictionUpdate), Q(friction_point_id=point.pk)),
+    ]
+    return _history_page(sources, page, viewer)
+
+
+def interaction_history(
+    *, interaction: Interaction, viewer: AnyUser, page: int | str | None = 1
+) -> Page:
+    """A contact moment with who took part and its follow-ups (the admin's "Geschiedenis")."""
+    children = Q(interaction_id=interaction.pk)
+    sources = [
+        _Source(event_model_of(Interaction), Q(pgh_obj_id=interaction.pk)),
+        _Source(event_model_of(InteractionParticipant), children),
+        _Source(event_model_of(FollowUp), children),
+    ]
+    return _history_page(sources, page, viewer)
+
+
+def object_history(obj: models.Model, *, viewer: AnyUser, page: int | str | None = 1) -> Page:
     """The history of one tracked row (the admin's "Geschiedenis")."""
-    return _history_page([_Source(event_model_of(type(obj)), Q(pgh_obj_id=obj.pk))], page)
+    return _history_page([_Source(event_model_of(type(obj)), Q(pgh_obj_id=obj.pk))], page, viewer)
 
 
 # --- the machinery ---------------------------------------------------------------------------
 
 
-def _history_page(sources: Sequence[_Source], page: int | str | None) -> Page:
+def _of_project(parent: type[models.Model], field_name: str, project_pk: int) -> Q:
+    """Rows whose ``field_name`` points to a ``parent`` of the project: one that exists or
+    one the audit trail remembers (deleted since, or moved to another project)."""
+    return Q(
+        **{f"{field_name}__in": parent.objects.filter(project_id=project_pk).values("pk")}
+    ) | Q(
+        **{
+            f"{field_name}__in": event_model_of(parent)
+            .objects.filter(project_id=project_pk)
+            .values("pgh_obj_id")
+        }
+    )
+
+
+def _history_page(sources: Sequence[_Source], page: int | str | None, viewer: AnyUser) -> Page:
     keys = [
         source.event_model.objects.filter(source.where)
         .annotate(bb_source=Value(index))
@@ -149,7 +220,7 @@ def _history_page(sources: Sequence[_Source], page: int | str | None) -> Page:
     union = union.order_by("-pgh_created_at", "-bb_source", "-pgh_id")
     page_obj = Paginator(union, PAGE_SIZE).get_page(page)
     loaded = _load(sources, list(page_obj.object_list))
-    names = _names(loaded)
+    names = _names(loaded, viewer)
     page_obj.object_list = [_entry(item, names) for item in loaded]
     return page_obj
 
@@ -231,7 +302,7 @@ def _subject_fields(item: _Loaded) -> list[models.Field]:
     return [tracked._meta.get_field(name) for name in names]
 
 
-def _names(loaded: Iterable[_Loaded]) -> dict[type[models.Model], dict[Any, str]]:
+def _names(loaded: Iterable[_Loaded], viewer: AnyUser) -> dict[type[models.Model], dict[Any, str]]:
     """Names of every row the page refers to: one query per related model."""
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     user_model = get_user_model()
@@ -247,7 +318,26 @@ def _names(loaded: Iterable[_Loaded]) -> dict[type[models.Model], dict[Any, str]
             for value in (old, new):
                 if value is not None:
                     wanted[f.related_model].add(value)
-    return {model: _labels(model, ids) for model, ids in wanted.items()}
+    return {
+        model: _contact_labels(ids, contact_visibility(viewer))
+        if model is Contact
+        else _labels(model, ids)
+        for model, ids in wanted.items()
+    }
+
+
+def _contact_labels(ids: set[Any], visibility: ContactVisibility) -> dict[Any, str]:
+    """A contact person's name where the viewer may see it, else "contactpersoon"; one
+    who is gone was erased."""
+    rows = (
+        Contact._base_manager.filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "name", "stakeholder_id")
+    )
+    labels = {
+        pk: name if visibility.shows(party) else str(HIDDEN_CONTACT) for pk, name, party in rows
+    }
+    return labels | {pk: str(ERASED_PERSON) for pk in ids - labels.keys()}
 
 
 def _labels(model: type[models.Model], ids: set[Any]) -> dict[Any, str]:
@@ -258,7 +348,9 @@ def _labels(model: type[models.Model], ids: set[Any]) -> dict[Any, str]:
         return {user.pk: user.get_full_name() or user.get_username() for user in rows}
     name = next((n for n in ("name", "title") if _has_field(model, n)), None)
     if name is None:
-        return {row.pk: str(row) for row in rows.select_related()}
+        # What ``__str__`` may follow: the relations that are always there.
+        joins = [f.name for f in model._meta.concrete_fields if f.is_relation and not f.null]
+        return {row.pk: str(row) for row in (rows.select_related(*joins) if joins else rows)}
     labels = dict(rows.values_list("pk", name))
     missing = ids - labels.keys()
     if missing and getattr(model, "pgh_event_models", None):
@@ -274,11 +366,10 @@ def _labels(model: type[models.Model], ids: set[Any]) -> dict[Any, str]:
 def _entry(item: _Loaded, names: dict[type[models.Model], dict[Any, str]]) -> HistoryEntry:
     event = item.event
     changes, unknown = item.diff
-    subject = " — ".join(
-        part
-        for part in (_display(f, getattr(event, f.attname), names) for f in _subject_fields(item))
-        if part != EMPTY
-    )
+    parts = [_display(f, getattr(event, f.attname), names) for f in _subject_fields(item)]
+    if _is_erased_participant(item):
+        parts.insert(0, str(ERASED_PERSON))
+    subject = " — ".join(part for part in parts if part != EMPTY)
     return HistoryEntry(
         at=event.pgh_created_at,
         who=_who(event.pgh_context or {}, names),
@@ -298,6 +389,16 @@ def _entry(item: _Loaded, names: dict[type[models.Model], dict[Any, str]]) -> Hi
     )
 
 
+def _is_erased_participant(item: _Loaded) -> bool:
+    """A participant without contact or staff: a contact person who was erased."""
+    event = item.event
+    return (
+        item.source.tracked is InteractionParticipant
+        and event.contact_id is None
+        and event.staff_id is None
+    )
+
+
 def _who(context: dict[str, Any], names: dict[type[models.Model], dict[Any, str]]) -> str:
     user_id = context.get("user")
     actor = context.get("actor")
@@ -313,8 +414,9 @@ def _display(f: models.Field, value: Any, names: dict[type[models.Model], dict[A
         return EMPTY
     if f.is_relation:
         return names.get(f.related_model, {}).get(value, f"#{value}")
-    if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
+    choices = f.flatchoices or CHOICES.get((f.model, f.name))
+    if choices:
+        return str(dict(choices).get(value, value))
     if isinstance(value, bool):
         return str(_("ja") if value else _("nee"))
     if isinstance(value, dt.datetime):

@@ -121,27 +121,19 @@ def interaction_log(
             author=author,
         )
         people = {author.pk: author, **{person.pk: person for person in staff}}
-        InteractionParticipant.objects.bulk_create(
-            [
-                *(
-                    InteractionParticipant(interaction=interaction, contact=contact)
-                    for contact in {contact.pk: contact for contact in contacts}.values()
-                ),
-                *(
-                    InteractionParticipant(interaction=interaction, staff=person)
-                    for person in people.values()
-                ),
-            ]
-        )
-        FollowUp.objects.bulk_create(
-            FollowUp(
+        # Row by row, not in bulk: a handful of rows, and so the audit trail records them
+        # on SQLite too (its fallback sees single saves only, config/history.py).
+        for contact in {contact.pk: contact for contact in contacts}.values():
+            InteractionParticipant.objects.create(interaction=interaction, contact=contact)
+        for person in people.values():
+            InteractionParticipant.objects.create(interaction=interaction, staff=person)
+        for follow_up in follow_ups:
+            FollowUp.objects.create(
                 interaction=interaction,
                 description=follow_up.description.strip(),
                 owner=follow_up.owner,
                 due_date=follow_up.due_date,
             )
-            for follow_up in follow_ups
-        )
     return interaction
 
 
@@ -454,7 +446,12 @@ def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, An
 def contact_participations_erase(contact: Contact) -> None:
     """The projects' part of erasing a contact person (``stakeholders.erasure``, which
     calls this before it deletes the row): in the contact moments they took part in a
-    stand-in stays ("verwijderde persoon"), so nothing else is lost."""
+    stand-in stays ("verwijderde persoon"), so nothing else is lost, and the audit trail's
+    events of those participations no longer point to them (their number would still link
+    the erased person to these contact moments)."""
     InteractionParticipant.objects.filter(contact=contact).update(
         contact=None, erased_at=timezone.now()
+    )
+    InteractionParticipant.pgh_event_model.objects.filter(contact_id=contact.pk).update(
+        contact_id=None
     )

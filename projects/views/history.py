@@ -16,7 +16,7 @@ from projects.selectors_history import project_history
 def project_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Whoever may see the project may read its history (a 404 for anyone else)."""
     project = get_project_for_user(request.user, pk)
-    page = project_history(project=project, page=request.GET.get("page"))
+    page = project_history(project=project, viewer=request.user, page=request.GET.get("page"))
     context = {
         "project": project,
         "page": page,

@@ -7,13 +7,16 @@ import datetime as dt
 import json
 
 import pytest
+from django.apps import apps
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pghistory.models import Event
 
+from config.history import history_context
 from projects.models import (
     Agreement,
     FollowUp,
@@ -495,3 +498,26 @@ class TestContactPrivacy:
             object_id=str(contact.stakeholder_id),
         )
         assert "Karin" not in party_entry.change_message
+
+    def test_erasing_leaves_the_person_in_no_row_of_the_audit_trail(self):
+        contact = ContactFactory(
+            name="Karin de Vries", email="karin@onshuis.example", phone="06-12345678"
+        )
+        interaction = InteractionFactory(stakeholder=contact.stakeholder)
+        with history_context(user=AdministratorFactory().pk):
+            participant = InteractionParticipantFactory(interaction=interaction, contact=contact)
+        events = InteractionParticipant.pgh_event_model.objects.filter(pgh_obj_id=participant.pk)
+        assert events.filter(contact_id=contact.pk).exists()  # by number, until erased
+
+        contact_erase(contact=contact, actor=AdministratorFactory())
+
+        assert events.exists()  # who took part in the contact moment stays recorded
+        assert not events.filter(contact_id=contact.pk).exists()
+        for event_model in (model for model in apps.get_models() if issubclass(model, Event)):
+            for field in event_model._meta.concrete_fields:
+                if field.is_relation and field.related_model is Contact:
+                    assert not event_model.objects.filter(**{field.attname: contact.pk}).exists()
+                elif isinstance(field, (models.CharField, models.TextField)):
+                    for value in ("Karin de Vries", "karin@onshuis.example", "06-12345678"):
+                        lookup = {f"{field.name}__icontains": value}
+                        assert not event_model.objects.filter(**lookup).exists(), field

@@ -138,6 +138,18 @@ class TestPurge:
         assert participant.erased_at is not None
         assert str(participant) == "Verwijderde persoon"
 
+    def test_no_event_of_who_took_part_points_to_an_erased_person(self, world):
+        events = InteractionParticipant.pgh_event_model.objects
+        before = events.count()
+        assert events.filter(contact_id=world["expired"].pk).exists()
+
+        contacts_purge(now=NOW)
+
+        assert events.count() >= before  # the contact moments' history stays
+        for key in EXPIRED:
+            assert not events.filter(contact_id=world[key].pk).exists(), key
+        assert events.filter(contact_id=world["recent_contact_moment"].pk).exists()
+
     def test_a_dry_run_changes_nothing(self, world):
         before = {c.pk: (events_of(c.pk), log_entries_of(c.pk)) for c in world.values()}
 
