@@ -429,7 +429,7 @@ class TestPage:
         with history_context(user=leader.pk):
             agreement.status = Agreement.Status.FULFILLED
             agreement.save()
-        client.force_login(UserFactory())  # a colleague: the project is not confidential
+        client.force_login(LeaderFactory())  # a colleague: the project is not confidential
 
         page = client.get(history_url(project)).content.decode()
         assert "Gebeld met inkoop." in page
@@ -444,7 +444,7 @@ class TestPage:
 
         client.force_login(leader)  # works with the party in this project
         assert "Karin de Vries" in client.get(history_url(project)).content.decode()
-        client.force_login(UserFactory())  # may read the project, not the party's people
+        client.force_login(LeaderFactory())  # may read the project, not the party's people
         colleague = client.get(history_url(project))
         assert colleague.status_code == 200
         assert "Karin de Vries" not in colleague.content.decode()
@@ -476,7 +476,7 @@ class TestPage:
         client.force_login(secret.commissioner)
         page = client.get(history_url(secret)).content.decode()
         assert "Vertrouwelijk overleg" in page and "Geheime afspraak" in page
-        client.force_login(UserFactory())
+        client.force_login(LeaderFactory())
         refused = client.get(history_url(secret))
         assert refused.status_code == 404
         assert "Geheime afspraak" not in refused.content.decode()
@@ -487,12 +487,12 @@ class TestPage:
         assert history_url(project) in page
 
     def test_any_colleague_may_read_an_open_projects_history(self, client, project):
-        client.force_login(UserFactory())
+        client.force_login(LeaderFactory())
         assert client.get(history_url(project)).status_code == 200
 
     def test_an_outsider_gets_404_on_a_confidential_project(self, client):
         secret = ProjectFactory(confidential=True)
-        client.force_login(UserFactory())
+        client.force_login(LeaderFactory())
         assert client.get(history_url(secret)).status_code == 404
 
     def test_the_commissioner_of_a_confidential_project_may_read_it(self, client):
