@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -556,3 +557,94 @@ def test_the_admin_page_is_refused_to_staff_without_the_beheerder_role(client) -
         == 403
     )
     assert Sector.objects.count() == 0
+
+
+# --- name uniqueness: every duplicate, in linear work ----------------------------------------
+
+
+def test_many_rows_sharing_one_name_report_every_duplicate_line() -> None:
+    SectorFactory(code="ruimte")
+    spellings = ("Dezelfde", "DEZELFDE", "dezelfde")
+    rows = "".join(f"d{n},{spellings[n % 3]},ruimte\n" for n in range(1_000))
+
+    report = run(csv_file("afdelingen.csv", "code,naam,sector\n" + rows))
+
+    # The first row names the second code; every other row names the first.
+    expected = [
+        f"afdelingen.csv, regel {n + 2}, kolom naam: de naam '{spellings[n % 3]}' is al in "
+        f"gebruik door afdeling met code '{'d1' if n == 0 else 'd0'}'"
+        for n in range(1_000)
+    ]
+    assert messages_of(report) == expected
+    assert Department.objects.count() == 0
+
+
+def test_a_name_shared_with_the_database_names_the_existing_code_on_every_line() -> None:
+    sector = SectorFactory(code="ruimte")
+    DepartmentFactory(code="bestaand", name="Dezelfde", sector=sector)
+    rows = "".join(f"d{n},dezelfde,ruimte\n" for n in range(3))
+
+    report = run(csv_file("afdelingen.csv", "code,naam,sector\n" + rows))
+
+    assert messages_of(report) == [
+        f"afdelingen.csv, regel {line}, kolom naam: de naam 'dezelfde' is al in gebruik door "
+        "afdeling met code 'bestaand'"
+        for line in (2, 3, 4)
+    ]
+
+
+IMPORTING_PACKAGE = str(Path(organisation_import.__code__.co_filename).parent)
+
+
+def importing_work(files: list[SourceFile]) -> int:
+    """Lines run and jumps taken (loop iterations) inside ``governance/importing`` while
+    ``files`` are imported: a count of the import's own Python work, free of timing."""
+    monitoring = sys.monitoring
+    tool = next(t for t in (3, 4) if monitoring.get_tool(t) is None)
+    count = 0
+
+    def step(code, *_args):
+        nonlocal count
+        if not code.co_filename.startswith(IMPORTING_PACKAGE):
+            return monitoring.DISABLE
+        count += 1
+        return None
+
+    monitoring.use_tool_id(tool, "bb-import-work")
+    try:
+        monitoring.restart_events()
+        for event in (monitoring.events.LINE, monitoring.events.JUMP):
+            monitoring.register_callback(tool, event, step)
+        monitoring.set_events(tool, monitoring.events.LINE | monitoring.events.JUMP)
+        report = organisation_import(files=files)
+    finally:
+        monitoring.set_events(tool, 0)
+        monitoring.free_tool_id(tool)
+    assert not report.applied  # every row is an error: only reading and checking ran
+    return count
+
+
+def duplicates(rows: int) -> list[SourceFile]:
+    """Sectors, departments and procedures whose names (and codes) all collide."""
+    return [
+        csv_file("sectoren.csv", "code,naam\n" + "".join(f"s{n},Een\n" for n in range(rows))),
+        csv_file(
+            "afdelingen.csv",
+            "code,naam,sector\n" + "".join(f"d{n},Een,s0\n" for n in range(rows)),
+        ),
+        csv_file(
+            "procedures.csv",
+            "afdeling,naam,soort,doorlooptijd_werkdagen\n" + "ro,Een,overig,5\n" * rows,
+        ),
+        csv_file("kalenders.csv", "naam,orgaan,agendadeadline_werkdagen\n" + "K,raad,5\n" * rows),
+    ]
+
+
+def test_checking_names_takes_work_in_proportion_to_the_rows() -> None:
+    DepartmentFactory(code="ro")
+    small = importing_work(duplicates(300))
+    large = importing_work(duplicates(600))
+
+    # Linear work a + b·n at most doubles when n doubles; scanning the rows per row
+    # (n²) would quadruple it.
+    assert large <= 2 * small, (small, large)
