@@ -12,6 +12,7 @@ from governance.importing.planning import _Plan, _plan, _Planned
 from governance.importing.reading import ParsedFiles, RowLimitExceeded, _parse_file
 from governance.importing.report import ImportProblem, ImportReport, SourceFile, Tally
 from governance.models import Department, MeetingCalendar, Procedure, Sector
+from governance.options import options_changed_once
 
 
 def _upsert(
@@ -36,6 +37,13 @@ def _upsert(
 
 
 def _apply(plan: _Plan, report: ImportReport, *, dry_run: bool) -> None:
+    with options_changed_once():
+        _write(plan, report)
+    if dry_run:
+        transaction.set_rollback(True)
+
+
+def _write(plan: _Plan, report: ImportReport) -> None:
     sectors = {s.code.lower(): s for s in Sector.objects.all()}
     for item in plan.sectors:
         values = dict(item.values)
@@ -62,9 +70,6 @@ def _apply(plan: _Plan, report: ImportReport, *, dry_run: bool) -> None:
             # The name identifies the row case-insensitively; keep the spelling we have.
             values.pop("name")
         _upsert(Procedure, item, values, report.procedures)
-
-    if dry_run:
-        transaction.set_rollback(True)
 
 
 def organisation_import(*, files: Sequence[SourceFile], dry_run: bool = False) -> ImportReport:

@@ -836,3 +836,25 @@ def test_the_admin_page_refuses_too_many_rows_with_one_message(client) -> None:
     ]
     assert "Er is niets ingelezen: 1 fout gevonden." in response.content.decode()
     assert Sector.objects.count() == 0
+
+
+# --- writing: the option lists' cache -------------------------------------------------------
+
+
+def test_an_import_replaces_the_option_lists_version_once_not_per_row(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    from governance import options
+
+    DepartmentFactory(code="ro")
+    assert options.procedures() == []  # cached now
+    calls = []
+    real = options.options_changed
+    monkeypatch.setattr(options, "options_changed", lambda: calls.append(1) or real())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(procedures_csv("procedures.csv", 0, 50))
+
+    assert report.applied and report.procedures.created == 50
+    assert len(calls) == 2  # once at the end of the writes, once after the commit
+    assert len(options.procedures()) == 50  # the cached (empty) list was dropped
