@@ -206,6 +206,11 @@ class OrganisationImportForm(forms.Form):
         label=_("Alleen controleren (proefrun, niets opslaan)"), required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        files = self.fields["files"]
+        files.help_text = f"{files.help_text} {ImportLimits.from_settings().summary()}"
+
     def clean_files(self) -> list[UploadedFile]:
         """Too many or too large files are refused before a byte is read: Django has
         spooled each upload above 2.5 MB to a temporary file, and it stays there."""

@@ -29,6 +29,16 @@ class ImportLimits:
             max_file_bytes=settings.BB_IMPORT_MAX_FILE_MB * 1024 * 1024,
         )
 
+    def summary(self) -> str:
+        return _(
+            "Per keer hoogstens %(files)s bestanden van elk hoogstens %(size)s MB, met samen "
+            "hoogstens %(rows)s regels."
+        ) % {
+            "files": number_format(self.max_files, force_grouping=True),
+            "size": number_format(self.max_file_bytes // (1024 * 1024), force_grouping=True),
+            "rows": number_format(self.max_rows, force_grouping=True),
+        }
+
     def too_many_files(self, count: int) -> str | None:
         if count <= self.max_files:
             return None

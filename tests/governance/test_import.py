@@ -792,6 +792,18 @@ def test_the_admin_page_imports_ten_files(client) -> None:
     assert Sector.objects.count() == 10
 
 
+def test_the_admin_page_states_the_limits(client, settings) -> None:
+    settings.BB_IMPORT_MAX_ROWS = 20_000
+    client.force_login(AdministratorFactory())
+
+    page = client.get(reverse(IMPORT_URL)).content.decode()
+
+    assert (
+        "Per keer hoogstens 10 bestanden van elk hoogstens 10 MB, met samen hoogstens "
+        "20.000 regels." in page
+    )
+
+
 def test_the_admin_page_refuses_eleven_files_beside_the_field(client) -> None:
     client.force_login(AdministratorFactory())
 
