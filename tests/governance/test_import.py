@@ -645,9 +645,9 @@ def test_checking_names_takes_work_in_proportion_to_the_rows() -> None:
     small = importing_work(duplicates(300))
     large = importing_work(duplicates(600))
 
-    # Linear work a + b·n at most doubles when n doubles; scanning the rows per row
-    # (n²) would quadruple it.
-    assert large <= 2 * small, (small, large)
+    # Linear work a + b·n at most doubles when n doubles (today: 126,649 → 252,649);
+    # scanning the rows per row (n²) quadruples it (it was 305,439 → 970,239).
+    assert large <= 2.1 * small, (small, large)
 
 
 # --- limits: files, rows and bytes per run ---------------------------------------------------
