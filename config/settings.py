@@ -374,6 +374,12 @@ BB_LIBERATION_DAY_EVERY_YEAR = env_bool("BB_LIBERATION_DAY_EVERY_YEAR", False)
 BB_SITE_URL = (env_str("BB_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Months after a contact person's last project ended before their data is purged.
 BB_CONTACT_RETENTION_MONTHS = env_int("BB_CONTACT_RETENTION_MONTHS", 24, minimum=1)
+# One organisation import (admin page or command): files, data rows of all files
+# together, and megabytes per file. Beyond any of them the run is refused whole.
+# (More files than DATA_UPLOAD_MAX_NUMBER_FILES, 100, Django refuses before the import.)
+BB_IMPORT_MAX_FILES = env_int("BB_IMPORT_MAX_FILES", 10, minimum=1, maximum=100)
+BB_IMPORT_MAX_ROWS = env_int("BB_IMPORT_MAX_ROWS", 50_000, minimum=1)
+BB_IMPORT_MAX_FILE_MB = env_int("BB_IMPORT_MAX_FILE_MB", 10, minimum=1)
 
 # The audit trail (django-pghistory): reads change nothing, so only writes open a context.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -19,11 +19,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from governance.calendar import WorkingCalendar
-from governance.importing import SourceFile, organisation_import
+from governance.importing import ImportLimits, SourceFile, organisation_import
 from governance.models import (
     ClosedDay,
     Department,
@@ -42,7 +43,6 @@ IMPORT_PERMISSIONS = tuple(
     for model in ("sector", "department", "meetingcalendar", "procedure")
     for action in ("add", "change")
 )
-MAX_IMPORT_FILE_BYTES = 5 * 1024 * 1024
 CHANGE_LIST_WITH_IMPORT = "admin/governance/change_list_with_import.html"
 
 
@@ -206,13 +206,26 @@ class OrganisationImportForm(forms.Form):
         label=_("Alleen controleren (proefrun, niets opslaan)"), required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        files = self.fields["files"]
+        files.help_text = f"{files.help_text} {ImportLimits.from_settings().summary()}"
+
     def clean_files(self) -> list[UploadedFile]:
+        """Too many or too large files are refused before a byte is read: Django has
+        spooled each upload above 2.5 MB to a temporary file, and it stays there."""
         files: list[UploadedFile] = self.cleaned_data["files"]
-        for upload in files:
-            if upload.size and upload.size > MAX_IMPORT_FILE_BYTES:
-                raise ValidationError(
-                    _("%(name)s is groter dan 5 MB."), params={"name": upload.name}
-                )
+        limits = ImportLimits.from_settings()
+        too_many = limits.too_many_files(len(files))
+        if too_many:
+            raise ValidationError(capfirst(too_many), code="too_many_files")
+        too_large = [
+            ValidationError(f"{upload.name}: {reason}", code="file_too_large")
+            for upload in files
+            if (reason := limits.too_large(upload.size or 0))
+        ]
+        if too_large:
+            raise ValidationError(too_large)
         return files
 
     def source_files(self) -> list[SourceFile]:

@@ -27,8 +27,10 @@ class GovernanceConfig(AppConfig):
 def _options_changed(**kwargs: object) -> None:
     from django.db import transaction
 
-    from governance.options import options_changed
+    from governance.options import options_batched, options_changed
 
+    if options_batched():
+        return
     # Now, for reads in this transaction, and again after the commit: a reader in between
     # may have cached the lists as they were before it.
     options_changed()

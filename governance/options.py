@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.db import transaction
 
 if TYPE_CHECKING:
     from governance.models import Meeting
@@ -44,9 +47,32 @@ class ProcedureOption:
     department: str
 
 
+# True inside ``options_changed_once``: the saves there leave the version alone.
+_batched: ContextVar[bool] = ContextVar("bb_governance_options_batched", default=False)
+
+
 def options_changed() -> None:
     """Forget every cached list (call after writes that send no model signals)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def options_batched() -> bool:
+    return _batched.get()
+
+
+@contextmanager
+def options_changed_once() -> Iterator[None]:
+    """Many writes, one new version: inside, saves and deletes do not each replace the
+    version (two cache round trips per row, one of them after the commit); it is
+    replaced once on the way out and again after the commit, as a single save does.
+    Nobody reads the lists inside (the CSV import), so nothing stale is served there."""
+    token = _batched.set(True)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
+        options_changed()
+        transaction.on_commit(options_changed)
 
 
 def _key(name: str) -> str:

@@ -17,6 +17,7 @@ an error and imports nothing (the database constraints are the last line of defe
 
 from __future__ import annotations
 
+from governance.importing.limits import ImportLimits
 from governance.importing.reading import COLUMNS, HEADER_ALIASES, FileKind
 from governance.importing.report import ImportProblem, ImportReport, SourceFile, Tally
 from governance.importing.writing import organisation_import
@@ -24,6 +25,7 @@ from governance.importing.writing import organisation_import
 __all__ = [
     "COLUMNS",
     "HEADER_ALIASES",
+    "ImportLimits",
     "FileKind",
     "ImportProblem",
     "ImportReport",

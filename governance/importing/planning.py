@@ -37,21 +37,28 @@ def _check_names_unique(
     existing_names: dict[str, str],
     what: str,
 ) -> None:
-    """Case-insensitive names must stay unique once every row has been applied."""
+    """Case-insensitive names must stay unique once every row has been applied.
+
+    Every row whose name another code also holds is reported, naming the first other
+    code in database-then-file order. Linear: per name only the first two codes are
+    kept, which is all it takes to name another one for any row."""
     final = dict(existing_names)  # key -> name
     for item in planned:
         final[item.key] = str(item.values["name"])
-    owners: dict[str, list[str]] = {}
+    first_owners: dict[str, list[str]] = {}
     for key, name in final.items():
-        owners.setdefault(name.lower(), []).append(key)
+        owners = first_owners.setdefault(name.lower(), [])
+        if len(owners) < 2:
+            owners.append(key)
     for item in planned:
-        others = [k for k in owners[str(item.values["name"]).lower()] if k != item.key]
-        if others:
+        owners = first_owners[str(item.values["name"]).lower()]
+        if len(owners) > 1:
+            other = owners[1] if owners[0] == item.key else owners[0]
             cells.error(
                 item.row,
                 "naam",
                 _("de naam '%(name)s' is al in gebruik door %(what)s met code '%(code)s'")
-                % {"name": item.values["name"], "what": what, "code": others[0]},
+                % {"name": item.values["name"], "what": what, "code": other},
             )
 
 

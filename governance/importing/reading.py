@@ -57,6 +57,18 @@ class Row:
 @dataclass
 class ParsedFiles:
     rows: dict[FileKind, list[Row]] = field(default_factory=lambda: {kind: [] for kind in FileKind})
+    # Data rows read so far over every file of the run, bad ones included; None: no limit.
+    max_rows: int | None = None
+    row_count: int = 0
+
+
+class RowLimitExceeded(Exception):
+    """The run has more data rows than ``ParsedFiles.max_rows``: reading stopped here."""
+
+    def __init__(self, file: str, line: int) -> None:
+        super().__init__(file, line)
+        self.file = file
+        self.line = line
 
 
 def _decode(content: bytes) -> str | None:
@@ -99,6 +111,9 @@ def _kind_for(columns: Iterable[str]) -> FileKind | None:
 
 
 def _parse_file(source: SourceFile, parsed: ParsedFiles, errors: list[ImportProblem]) -> None:
+    """Add the rows of ``source`` to ``parsed``, its problems to ``errors``.
+
+    Raises RowLimitExceeded on the first data row beyond ``parsed.max_rows``."""
     text = _decode(source.content)
     if text is None:
         errors.append(
@@ -108,7 +123,8 @@ def _parse_file(source: SourceFile, parsed: ParsedFiles, errors: list[ImportProb
             )
         )
         return
-    first_line = next((line for line in text.splitlines() if line.strip()), None)
+    # Lazily: a 10 MB file need not be split into a list of lines to find its header.
+    first_line = next((line for line in io.StringIO(text, newline=None) if line.strip()), None)
     if first_line is None:
         errors.append(ImportProblem(source.name, _("het bestand is leeg")))
         return
@@ -130,6 +146,9 @@ def _parse_file(source: SourceFile, parsed: ParsedFiles, errors: list[ImportProb
                 columns = [_normalise_header(cell) for cell in cells]
                 kind = _check_header(source.name, line, columns, file_errors)
                 continue
+            parsed.row_count += 1
+            if parsed.max_rows is not None and parsed.row_count > parsed.max_rows:
+                raise RowLimitExceeded(source.name, line)
             row = _row(source.name, line, columns, cells, file_errors)
             if row is not None:
                 rows.append(row)

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from governance.importing.limits import ImportLimits
 from governance.importing.planning import _Plan, _plan, _Planned
-from governance.importing.reading import ParsedFiles, _parse_file
+from governance.importing.reading import ParsedFiles, RowLimitExceeded, _parse_file
 from governance.importing.report import ImportProblem, ImportReport, SourceFile, Tally
 from governance.models import Department, MeetingCalendar, Procedure, Sector
+from governance.options import options_changed_once
 
 
 def _upsert(
@@ -35,6 +37,13 @@ def _upsert(
 
 
 def _apply(plan: _Plan, report: ImportReport, *, dry_run: bool) -> None:
+    with options_changed_once():
+        _write(plan, report)
+    if dry_run:
+        transaction.set_rollback(True)
+
+
+def _write(plan: _Plan, report: ImportReport) -> None:
     sectors = {s.code.lower(): s for s in Sector.objects.all()}
     for item in plan.sectors:
         values = dict(item.values)
@@ -62,23 +71,41 @@ def _apply(plan: _Plan, report: ImportReport, *, dry_run: bool) -> None:
             values.pop("name")
         _upsert(Procedure, item, values, report.procedures)
 
-    if dry_run:
-        transaction.set_rollback(True)
-
 
 def organisation_import(*, files: Sequence[SourceFile], dry_run: bool = False) -> ImportReport:
     """Validate ``files`` as one run; write everything or nothing.
 
     ``dry_run`` validates and counts what would change, then rolls back. The report lists
-    every problem found; when there is any, nothing was written.
+    every problem found; when there is any, nothing was written. Too many files, a file
+    too large or too many rows in total (``ImportLimits``) is refused with one message.
     """
     report = ImportReport()
     if not files:
         report.errors.append(ImportProblem("-", _("geen bestanden opgegeven")))
         return report
-    parsed = ParsedFiles()
-    for source in files:
-        _parse_file(source, parsed, report.errors)
+    limits = ImportLimits.from_settings()
+    too_many = limits.too_many_files(len(files))
+    if too_many:
+        report.errors.append(ImportProblem("-", too_many))
+        return report
+    too_large = [
+        ImportProblem(source.name, reason)
+        for source in files
+        if (reason := limits.too_large(len(source.content)))
+    ]
+    if too_large:
+        report.errors.extend(too_large)
+        return report
+    parsed = ParsedFiles(max_rows=limits.max_rows)
+    try:
+        for source in files:
+            _parse_file(source, parsed, report.errors)
+    except RowLimitExceeded as exceeded:
+        # The only message: the rest was not read, so other errors would be half a list.
+        report.errors[:] = [
+            ImportProblem(exceeded.file, limits.too_many_rows(), line=exceeded.line)
+        ]
+        return report
     try:
         with transaction.atomic():
             plan = _plan(parsed, report.errors)

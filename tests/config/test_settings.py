@@ -96,6 +96,24 @@ def test_env_int_refuses_text_and_values_below_the_minimum(monkeypatch):
     assert env_int("BB_TEST_INT", 1, minimum=0) == 12
 
 
+def test_env_int_refuses_values_above_the_maximum(monkeypatch):
+    monkeypatch.setenv("BB_TEST_INT", "101")
+    with pytest.raises(ImproperlyConfigured, match="at most 100"):
+        env_int("BB_TEST_INT", 1, maximum=100)
+    monkeypatch.setenv("BB_TEST_INT", "100")
+    assert env_int("BB_TEST_INT", 1, maximum=100) == 100
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"BB_IMPORT_MAX_FILES": "0"}, {"BB_IMPORT_MAX_FILES": "101"}, {"BB_IMPORT_MAX_ROWS": "veel"}],
+)
+def test_the_import_limits_refuse_a_value_out_of_range(env):
+    result = _load_settings(**env)
+    assert result.returncode != 0
+    assert f"{next(iter(env))} must be" in result.stderr
+
+
 def test_env_list_and_str(monkeypatch):
     monkeypatch.setenv("BB_TEST_LIST", "a.example, b.example,,")
     assert env_list("BB_TEST_LIST", []) == ["a.example", "b.example"]

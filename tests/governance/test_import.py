@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from governance.importing import SourceFile, organisation_import
+from governance.importing import ImportLimits, SourceFile, organisation_import
 from governance.management.commands.import_organisation import Command
 from governance.models import Department, MeetingCalendar, Procedure, Sector
 from tests.factories import (
@@ -556,3 +557,316 @@ def test_the_admin_page_is_refused_to_staff_without_the_beheerder_role(client) -
         == 403
     )
     assert Sector.objects.count() == 0
+
+
+# --- name uniqueness: every duplicate, in linear work ----------------------------------------
+
+
+def test_many_rows_sharing_one_name_report_every_duplicate_line() -> None:
+    SectorFactory(code="ruimte")
+    spellings = ("Dezelfde", "DEZELFDE", "dezelfde")
+    rows = "".join(f"d{n},{spellings[n % 3]},ruimte\n" for n in range(1_000))
+
+    report = run(csv_file("afdelingen.csv", "code,naam,sector\n" + rows))
+
+    # The first row names the second code; every other row names the first.
+    expected = [
+        f"afdelingen.csv, regel {n + 2}, kolom naam: de naam '{spellings[n % 3]}' is al in "
+        f"gebruik door afdeling met code '{'d1' if n == 0 else 'd0'}'"
+        for n in range(1_000)
+    ]
+    assert messages_of(report) == expected
+    assert Department.objects.count() == 0
+
+
+def test_a_name_shared_with_the_database_names_the_existing_code_on_every_line() -> None:
+    sector = SectorFactory(code="ruimte")
+    DepartmentFactory(code="bestaand", name="Dezelfde", sector=sector)
+    rows = "".join(f"d{n},dezelfde,ruimte\n" for n in range(3))
+
+    report = run(csv_file("afdelingen.csv", "code,naam,sector\n" + rows))
+
+    assert messages_of(report) == [
+        f"afdelingen.csv, regel {line}, kolom naam: de naam 'dezelfde' is al in gebruik door "
+        "afdeling met code 'bestaand'"
+        for line in (2, 3, 4)
+    ]
+
+
+IMPORTING_PACKAGE = str(Path(organisation_import.__code__.co_filename).parent)
+
+
+def importing_work(files: list[SourceFile]) -> int:
+    """Lines run and jumps taken (loop iterations) inside ``governance/importing`` while
+    ``files`` are imported: a count of the import's own Python work, free of timing."""
+    monitoring = sys.monitoring
+    tool = next(t for t in (3, 4) if monitoring.get_tool(t) is None)
+    count = 0
+
+    def step(code, *_args):
+        nonlocal count
+        if not code.co_filename.startswith(IMPORTING_PACKAGE):
+            return monitoring.DISABLE
+        count += 1
+        return None
+
+    monitoring.use_tool_id(tool, "bb-import-work")
+    try:
+        monitoring.restart_events()
+        for event in (monitoring.events.LINE, monitoring.events.JUMP):
+            monitoring.register_callback(tool, event, step)
+        monitoring.set_events(tool, monitoring.events.LINE | monitoring.events.JUMP)
+        report = organisation_import(files=files)
+    finally:
+        monitoring.set_events(tool, 0)
+        monitoring.free_tool_id(tool)
+    assert not report.applied  # every row is an error: only reading and checking ran
+    return count
+
+
+def duplicates(rows: int) -> list[SourceFile]:
+    """Sectors, departments and procedures whose names (and codes) all collide."""
+    return [
+        csv_file("sectoren.csv", "code,naam\n" + "".join(f"s{n},Een\n" for n in range(rows))),
+        csv_file(
+            "afdelingen.csv",
+            "code,naam,sector\n" + "".join(f"d{n},Een,s0\n" for n in range(rows)),
+        ),
+        csv_file(
+            "procedures.csv",
+            "afdeling,naam,soort,doorlooptijd_werkdagen\n" + "ro,Een,overig,5\n" * rows,
+        ),
+        csv_file("kalenders.csv", "naam,orgaan,agendadeadline_werkdagen\n" + "K,raad,5\n" * rows),
+    ]
+
+
+def test_checking_names_takes_work_in_proportion_to_the_rows() -> None:
+    DepartmentFactory(code="ro")
+    small = importing_work(duplicates(300))
+    large = importing_work(duplicates(600))
+
+    # Linear work a + b·n at most doubles when n doubles (today: 126,649 → 252,649);
+    # scanning the rows per row (n²) quadruples it (it was 305,439 → 970,239).
+    assert large <= 2.1 * small, (small, large)
+
+
+# --- limits: files, rows and bytes per run ---------------------------------------------------
+
+
+def sectors_csv(name: str, first: int, count: int) -> SourceFile:
+    rows = "".join(f"s{number},Sector {number}\n" for number in range(first, first + count))
+    return csv_file(name, "code,naam\n" + rows)
+
+
+def test_the_default_limits_are_ten_files_50_000_rows_and_10_mb() -> None:
+    limits = ImportLimits.from_settings()
+
+    assert (limits.max_files, limits.max_rows) == (10, 50_000)
+    assert limits.max_file_bytes == 10 * 1024 * 1024
+
+
+def test_ten_files_are_imported() -> None:
+    report = run(*(sectors_csv(f"sectoren{n}.csv", n, 1) for n in range(10)))
+
+    assert report.ok and report.applied, messages_of(report)
+    assert Sector.objects.count() == 10
+
+
+def test_eleven_files_are_refused_with_one_message_and_nothing_is_imported() -> None:
+    report = run(*(sectors_csv(f"sectoren{n}.csv", n, 1) for n in range(11)))
+
+    assert messages_of(report) == [
+        "-: te veel bestanden: je kunt hoogstens 10 bestanden tegelijk inlezen en je koos er "
+        "11; er is niets ingelezen"
+    ]
+    assert not report.applied
+    assert Sector.objects.count() == 0
+
+
+def procedures_csv(name: str, first: int, count: int, *, last_kind: str = "overig") -> SourceFile:
+    rows = [f"ro,Procedure {n},overig,5\n" for n in range(first, first + count)]
+    rows[-1] = rows[-1].replace("overig", last_kind)
+    return csv_file(name, "afdeling,naam,soort,doorlooptijd_werkdagen\n" + "".join(rows))
+
+
+def test_50_000_rows_over_two_files_are_read_and_checked_to_the_last() -> None:
+    DepartmentFactory(code="ro")
+    first = procedures_csv("a.csv", 0, 20_000)
+    # The very last row carries the one mistake, so the report shows it was reached.
+    second = procedures_csv("b.csv", 20_000, 30_000, last_kind="tovenarij")
+
+    report = run(first, second)
+
+    assert [(p.file, p.line, p.column) for p in report.errors] == [("b.csv", 30_001, "soort")]
+    assert Procedure.objects.count() == 0
+
+
+def test_50_001_rows_are_refused_with_one_message_and_reading_stops_there() -> None:
+    garbage = SourceFile(name="c.csv", content=b"\x81\x8d\x90 not read at all")
+
+    report = run(
+        sectors_csv("a.csv", 0, 25_000),
+        csv_file("b.csv", "code,naam\n\n" + "".join(f"t{n},Dubbel\n" for n in range(25_001))),
+        garbage,
+    )
+
+    # Line 25,003 of b.csv (header, a blank line) holds the 50,001st data row; c.csv and
+    # the errors that checking would have found (duplicate names) are never reached.
+    assert messages_of(report) == [
+        "b.csv, regel 25003: te veel regels: je kunt hoogstens 50.000 gegevensregels tegelijk "
+        "inlezen (alle bestanden samen, zonder kopregels); verdeel ze over meer keren. "
+        "Er is niets ingelezen"
+    ]
+    assert not report.applied
+    assert Sector.objects.count() == 0
+
+
+def test_a_file_larger_than_the_limit_is_refused(settings) -> None:
+    settings.BB_IMPORT_MAX_FILE_MB = 1
+    big = csv_file("sectoren.csv", "code,naam\n" + "x" * (1024 * 1024))
+
+    report = run(big, sectors_csv("ander.csv", 0, 1))
+
+    assert messages_of(report) == [
+        "sectoren.csv: het bestand is groter dan 1 MB: je kunt per bestand hoogstens 1 MB "
+        "inlezen; er is niets ingelezen"
+    ]
+    assert Sector.objects.count() == 0
+
+
+def write_sector_files(folder: Path, count: int) -> list[str]:
+    names = []
+    for number in range(count):
+        path = folder / f"sectoren{number}.csv"
+        path.write_text(f"code,naam\ns{number},Sector {number}\n", encoding="utf-8")
+        names.append(str(path))
+    return names
+
+
+def test_the_command_imports_ten_files(tmp_path: Path) -> None:
+    call_command("import_organisation", *write_sector_files(tmp_path, 10), stdout=io.StringIO())
+
+    assert Sector.objects.count() == 10
+
+
+def test_the_command_refuses_eleven_files(tmp_path: Path) -> None:
+    with pytest.raises(CommandError) as raised:
+        call_command("import_organisation", *write_sector_files(tmp_path, 11))
+
+    assert raised.value.returncode == 1
+    assert str(raised.value) == (
+        "Te veel bestanden: je kunt hoogstens 10 bestanden tegelijk inlezen en je koos er 11; "
+        "er is niets ingelezen"
+    )
+    assert Sector.objects.count() == 0
+
+
+def test_the_command_refuses_a_file_over_the_size_limit_without_reading_it_all(
+    tmp_path: Path, settings
+) -> None:
+    settings.BB_IMPORT_MAX_FILE_MB = 1
+    big = tmp_path / "groot.csv"
+    big.write_bytes(b"code,naam\n" + b"x" * (3 * 1024 * 1024))
+    small = write_sector_files(tmp_path, 1)
+    err = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_organisation", str(big), *small, stderr=err)
+
+    assert f"{big}: het bestand is groter dan 1 MB: je kunt per bestand hoogstens 1 MB" in (
+        err.getvalue()
+    )
+    assert Sector.objects.count() == 0
+
+
+def sector_uploads(count: int) -> list[SimpleUploadedFile]:
+    return [upload(f"sectoren{n}.csv", f"code,naam\ns{n},Sector {n}\n") for n in range(count)]
+
+
+def test_the_admin_page_imports_ten_files(client) -> None:
+    client.force_login(AdministratorFactory())
+
+    response = client.post(reverse(IMPORT_URL), {"files": sector_uploads(10)})
+
+    assert response.context["report"].applied
+    assert Sector.objects.count() == 10
+
+
+def test_the_admin_page_states_the_limits(client, settings) -> None:
+    settings.BB_IMPORT_MAX_ROWS = 20_000
+    client.force_login(AdministratorFactory())
+
+    page = client.get(reverse(IMPORT_URL)).content.decode()
+
+    assert (
+        "Per keer hoogstens 10 bestanden van elk hoogstens 10 MB, met samen hoogstens "
+        "20.000 regels." in page
+    )
+
+
+def test_the_admin_page_refuses_eleven_files_beside_the_field(client) -> None:
+    client.force_login(AdministratorFactory())
+
+    response = client.post(reverse(IMPORT_URL), {"files": sector_uploads(11)})
+
+    assert response.status_code == 200
+    assert response.context["report"] is None
+    assert response.context["form"].errors["files"] == [
+        "Te veel bestanden: je kunt hoogstens 10 bestanden tegelijk inlezen en je koos er 11; "
+        "er is niets ingelezen"
+    ]
+    assert "Te veel bestanden" in response.content.decode()
+    assert Sector.objects.count() == 0
+
+
+def test_the_admin_page_refuses_a_file_over_the_size_limit(client, settings) -> None:
+    settings.BB_IMPORT_MAX_FILE_MB = 1
+    client.force_login(AdministratorFactory())
+    big = upload("groot.csv", "code,naam\n" + "x" * (1024 * 1024))
+
+    response = client.post(reverse(IMPORT_URL), {"files": [big, *sector_uploads(1)]})
+
+    assert response.context["form"].errors["files"] == [
+        "groot.csv: het bestand is groter dan 1 MB: je kunt per bestand hoogstens 1 MB "
+        "inlezen; er is niets ingelezen"
+    ]
+    assert Sector.objects.count() == 0
+
+
+def test_the_admin_page_refuses_too_many_rows_with_one_message(client) -> None:
+    client.force_login(AdministratorFactory())
+    rows = "".join(f"s{n},Sector {n}\n" for n in range(50_001))
+
+    response = client.post(
+        reverse(IMPORT_URL), {"files": [upload("sectoren.csv", "code,naam\n" + rows)]}
+    )
+
+    assert [str(problem) for problem in response.context["report"].errors] == [
+        "sectoren.csv, regel 50002: te veel regels: je kunt hoogstens 50.000 gegevensregels "
+        "tegelijk inlezen (alle bestanden samen, zonder kopregels); verdeel ze over meer "
+        "keren. Er is niets ingelezen"
+    ]
+    assert "Er is niets ingelezen: 1 fout gevonden." in response.content.decode()
+    assert Sector.objects.count() == 0
+
+
+# --- writing: the option lists' cache -------------------------------------------------------
+
+
+def test_an_import_replaces_the_option_lists_version_once_not_per_row(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    from governance import options
+
+    DepartmentFactory(code="ro")
+    assert options.procedures() == []  # cached now
+    calls = []
+    real = options.options_changed
+    monkeypatch.setattr(options, "options_changed", lambda: calls.append(1) or real())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(procedures_csv("procedures.csv", 0, 50))
+
+    assert report.applied and report.procedures.created == 50
+    assert len(calls) == 2  # once at the end of the writes, once after the commit
+    assert len(options.procedures()) == 50  # the cached (empty) list was dropped

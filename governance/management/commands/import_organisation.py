@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from governance.importing import ImportProblem, SourceFile, organisation_import
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
+from governance.importing import ImportLimits, ImportProblem, SourceFile, organisation_import
 
 
 class Command(BaseCommand):
@@ -17,7 +16,8 @@ class Command(BaseCommand):
         "Leest sectoren, afdelingen, vergaderkalenders en procedures in uit CSV-bestanden "
         "(komma of puntkomma, met of zonder BOM). Alles of niets: bij één fout wordt niets "
         "ingelezen en staan alle fouten (regel, kolom, reden) op stderr, exitstatus 1. "
-        "Zie docs/import-examples/README.md."
+        "Hoogstens BB_IMPORT_MAX_FILES bestanden, BB_IMPORT_MAX_ROWS regels samen en "
+        "BB_IMPORT_MAX_FILE_MB MB per bestand. Zie docs/import-examples/README.md."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,15 +29,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, files: list[str], dry_run: bool, **options: object) -> None:
+        limits = ImportLimits.from_settings()
+        too_many = limits.too_many_files(len(files))
+        if too_many:
+            raise CommandError(capfirst(too_many), returncode=1)
         sources: list[SourceFile] = []
         problems: list[ImportProblem] = []
         for name in files:
             path = Path(name)
             try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    problems.append(ImportProblem(name, _("het bestand is groter dan 20 MB")))
+                with path.open("rb") as file:
+                    # One byte past the limit tells "too large" without reading the rest.
+                    content = file.read(limits.max_file_bytes + 1)
+                too_large = limits.too_large(len(content))
+                if too_large:
+                    problems.append(ImportProblem(name, too_large))
                     continue
-                sources.append(SourceFile(name=path.name, content=path.read_bytes()))
+                sources.append(SourceFile(name=path.name, content=content))
             except OSError as exc:
                 problems.append(
                     ImportProblem(
