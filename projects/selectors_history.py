@@ -36,6 +36,7 @@ from django.db.models import OuterRef, Q, Subquery, Value
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import (
     Agreement,
@@ -79,7 +80,7 @@ CHOICES: dict[tuple[type[models.Model], str], list] = {
     (FrictionUpdate, "new_status"): FrictionPoint.Status.choices,
 }
 HIDDEN_CONTACT = _("contactpersoon")
-ERASED_PERSON = _("verwijderde persoon")
+ERASED_PERSON = pgettext_lazy("erased contact", "verwijderde persoon")
 EMPTY = "—"
 
 

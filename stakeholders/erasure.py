@@ -36,6 +36,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from stakeholders.models import Contact
 
@@ -55,7 +56,8 @@ def register_contact_erase_step(key: str, step: ContactEraseStep) -> None:
 
 
 def stand_in() -> str:
-    return _("verwijderde persoon")
+    # With a context: the catalogue also has "verwijderde persoon" as a plural.
+    return pgettext("erased contact", "verwijderde persoon")
 
 
 def contact_erase(*, contact: Contact, actor: AbstractBaseUser | None) -> None:
