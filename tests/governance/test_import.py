@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -19,6 +18,7 @@ from governance.models import Department, MeetingCalendar, Procedure, Sector
 from tests.factories import (
     AdministratorFactory,
     DepartmentFactory,
+    DepartmentHeadFactory,
     LeaderFactory,
     MeetingCalendarFactory,
     ProcedureFactory,
@@ -471,8 +471,8 @@ def test_the_department_changelist_links_to_the_import(client) -> None:
 
 
 def test_the_link_is_hidden_from_those_who_may_only_view(client) -> None:
-    viewer = UserFactory(is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_department"))
+    viewer = DepartmentHeadFactory(is_staff=True)  # the role may view departments
+    assert viewer.has_perm("governance.view_department")
     client.force_login(viewer)
 
     response = client.get(reverse("admin:governance_department_changelist"))
@@ -547,7 +547,7 @@ def test_the_admin_page_is_refused_to_a_projectleider(client) -> None:
 
 
 def test_the_admin_page_is_refused_to_staff_without_the_beheerder_role(client) -> None:
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(DepartmentHeadFactory(is_staff=True))
 
     assert client.get(reverse(IMPORT_URL)).status_code == 403
     assert (

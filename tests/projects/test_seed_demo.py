@@ -124,7 +124,14 @@ def test_the_showcase_projects_each_have_one_bureauhoofd_partners_milestones_and
         assert project.leader.groups.filter(name=Role.PROJECT_LEADER).exists()
         assert project.purpose
         assert 2 <= project.partners <= 4
-        assert 2 <= project.touched <= 5
+        # The chosen departments, and those whose procedures a milestone needs.
+        assert project.touched >= 2
+        needed = set(
+            ProcedureStep.objects.filter(milestone__project=project).values_list(
+                "procedure__department", flat=True
+            )
+        )
+        assert needed <= set(project.department_involvements.values_list("department", flat=True))
         assert project.milestone_count >= 2
         assert project.friction_count >= 1
     assert set(projects.values_list("status", flat=True)) == set(Project.Status.values)
