@@ -16,8 +16,12 @@ file and ``BB_THEME_CLASS`` names its class, without a change to the code:
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Tags, Warning, register
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from whitenoise.middleware import WhiteNoiseMiddleware
@@ -63,3 +67,29 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
             except MissingFileError:
                 pass  # removed since start-up: a plain 404 from the URL resolver
         return super().__call__(request)
+
+
+@register(Tags.templates)
+def theme_class_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A token file on disk whose rules hang on another class styles nothing: say so at
+    start-up instead of leaving the pages without colours."""
+    location = settings.BB_THEME_CSS
+    if not location or is_url(location):
+        return []
+    try:
+        text = Path(location).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []  # the settings refused a missing file; one removed later gives a 404
+    classes = settings.BB_THEME_CLASS.split()
+    if ":root" in text or any(
+        re.search(rf"\.{re.escape(name)}(?![\w-])", text) for name in classes
+    ):
+        return []
+    return [
+        Warning(
+            f"BB_THEME_CSS ({location}) has no rule for the class "
+            f"{settings.BB_THEME_CLASS!r} that the pages carry: its tokens would not apply.",
+            hint="Set BB_THEME_CLASS to the class the file's custom properties hang on.",
+            id="config.W001",
+        )
+    ]

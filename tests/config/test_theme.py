@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_css_classes, env_stylesheet
-from config.theme import THEME_URL
+from config.theme import THEME_URL, theme_class_check
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS = ".gemeente-theme { --basis-color-accent-1-inverse-bg-default: #006400; }\n"
@@ -207,3 +207,29 @@ def test_a_theme_address_is_linked_as_it_is(client, settings):
         in html
     )
     assert client.get(THEME_URL).status_code == 404
+
+
+# --- the start-up check -----------------------------------------------------------------------
+
+
+def test_a_token_file_without_a_rule_for_the_class_is_reported(settings, token_file):
+    settings.BB_THEME_CSS = str(token_file)
+    settings.BB_THEME_CLASS = "voorbeeld-theme"  # the file's rules hang on .gemeente-theme
+    [warning] = theme_class_check()
+    assert warning.id == "config.W001"
+    assert "'voorbeeld-theme'" in warning.msg
+
+    settings.BB_THEME_CLASS = "gemeente-theme"
+    assert theme_class_check() == []
+    settings.BB_THEME_CLASS = "gemeente"  # a prefix of the class is not the class
+    assert len(theme_class_check()) == 1
+    token_file.write_text(":root { --basis-color-accent-1-inverse-bg-default: #006400; }")
+    assert theme_class_check() == []
+
+
+def test_the_default_theme_and_an_address_are_not_checked(settings):
+    settings.BB_THEME_CSS = ""
+    assert theme_class_check() == []
+    settings.BB_THEME_CSS = "https://huisstijl.gemeente.example/theme.css"
+    settings.BB_THEME_CLASS = "iets-anders"
+    assert theme_class_check() == []
