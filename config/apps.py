@@ -12,7 +12,7 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing connects the signal receivers (login, logout, failures, lockouts).
-        from config import audit_log, history, security  # noqa: F401
+        from config import audit_log, history, security, theme  # noqa: F401
 
         # The audit trail without database triggers (SQLite): see config/history.py.
         history.connect_fallback()

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_css_classes,
+    env_int,
+    env_list,
+    env_str,
+    env_stylesheet,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,7 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, which also serves the organisation's theme file from disk (config/theme.py).
+    "config.theme.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.theme.theme",
             ],
         },
     },
@@ -280,6 +291,13 @@ STORAGES = {
     },
 }
 
+# --- the organisation's look (config/theme.py) ----------------------------------------------
+# Unset: the NL Design System example theme. Otherwise the organisation's own token file: an
+# https:// address (http:// only with DEBUG) or the path of a .css file on this machine.
+BB_THEME_CSS = env_stylesheet("BB_THEME_CSS", base_dir=BASE_DIR, allow_http=DEBUG)
+# The class on <html> that the token file's custom properties hang on.
+BB_THEME_CLASS = env_css_classes("BB_THEME_CLASS", "voorbeeld-theme")
+
 # --- e-mail ---------------------------------------------------------------------------------
 _EMAIL_BACKEND = env_str(
     "DJANGO_EMAIL_BACKEND",
@@ -322,6 +340,10 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
 }
+if "://" in BB_THEME_CSS:
+    # Exactly the configured file (a CSP source with a path matches only that path).
+    _theme = urlsplit(BB_THEME_CSS)
+    SECURE_CSP["style-src"].append(f"{_theme.scheme}://{_theme.netloc}{_theme.path}")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

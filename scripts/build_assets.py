@@ -1,8 +1,10 @@
 """Build step: copy front-end packages from node_modules and compile translations.
 
 Front-end libraries come from the npm registry (``npm ci``) and are copied into
-``static/vendor`` (never committed). ``.po`` files are compiled to ``.mo`` with polib,
-so a machine without GNU gettext can still run BinnenBuiten.
+``static/vendor`` (never committed): the NL Design System components (EUPL-1.2) and, as the
+default theme, the NL Design System example tokens (EUPL-1.2), which every organisation may
+use; ``BB_THEME_CSS`` swaps in the organisation's own (config/theme.py). ``.po`` files are
+compiled to ``.mo`` with polib, so a machine without GNU gettext can still run BinnenBuiten.
 """
 
 from __future__ import annotations
@@ -19,13 +21,19 @@ NODE = ROOT / "node_modules"
 
 VENDOR_FILES = {
     "htmx.org/dist/htmx.min.js": "htmx.min.js",
-    "@utrecht/design-tokens/dist/index.css": "utrecht-tokens.css",
+    "@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css": "voorbeeld-theme.css",
     "@utrecht/component-library-css/dist/index.css": "utrecht-components.css",
 }
 
 
+# Left by earlier builds; the City of Utrecht's own tokens are not ours to ship.
+RETIRED = ("utrecht-tokens.css",)
+
+
 def copy_vendor() -> None:
     VENDOR.mkdir(parents=True, exist_ok=True)
+    for name in RETIRED:
+        (VENDOR / name).unlink(missing_ok=True)
     for source, target in VENDOR_FILES.items():
         path = NODE / source
         if not path.exists():

@@ -272,8 +272,8 @@ class TestHealth:
         assert [p.pk for p in rows][0] == world.own.pk
         assert rows[-1].pk == calm.pk
         html = response.content.decode()
-        assert 'class="bb-health bb-health--geblokkeerd">Geblokkeerd<' in html
-        assert 'class="bb-health bb-health--op_koers">Op koers<' in html
+        assert 'class="utrecht-status-badge utrecht-status-badge--danger">Geblokkeerd<' in html
+        assert 'class="utrecht-status-badge utrecht-status-badge--safe">Op koers<' in html
 
 
 # --- the sections -----------------------------------------------------------------------------

@@ -495,13 +495,13 @@ class TestList:
         flag_row = html[html.index(f'id="knelpunt-{flag.pk}"') :]
         flag_row = flag_row[: flag_row.index("</tr>")]
         assert f'href="{point.get_absolute_url()}"' in row
-        assert 'class="bb-badge bb-badge--4">Blokkerend<' in row
+        assert 'class="utrecht-status-badge utrecht-status-badge--danger">Blokkerend<' in row
         assert ">Open<" in row
         assert "Juridische Zaken" in row and "Procedure: Juridische toets" in row
         assert "Kennis gevraagd, wacht op antwoord" in row
         assert row.rstrip().endswith('numeric-data">2</td>')
         assert "Automatische signalering" not in row
-        assert '<span class="bb-badge bb-badge--auto">Automatische signalering</span>' in flag_row
+        assert '<span class="utrecht-data-badge">Automatische signalering</span>' in flag_row
         assert "Doorlooptijd past niet voor de mijlpaal" in flag_row
 
 

@@ -270,7 +270,7 @@ class TestListAndPickers:
     ):
         client.force_login(two["leader"])
         response = client.get(two["project"].get_absolute_url())
-        assert "bb-badge--archived" in response.content.decode()
+        assert '<span class="utrecht-data-badge">Gearchiveerd</span>' in response.content.decode()
         assert response.context["interaction_form"] is None  # its only party is archived
 
     def test_the_search_as_you_type_picker_leaves_them_out(self, client, two):
