@@ -18,4 +18,4 @@ RUN python scripts/build_assets.py \
  && chown -R binnenbuiten /app
 USER binnenbuiten
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "4", "--keep-alive", "15", "--access-logfile", "-"]

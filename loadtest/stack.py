@@ -198,12 +198,14 @@ def gunicorn(
             str(threads),
             "--graceful-timeout",
             "5",
-            # Longer than the clients' pauses: with gunicorn's default of 2 s, a client
-            # reusing a connection just as gunicorn closes it gets "Remote end closed
-            # connection" (a browser would silently retry; requests does not). gunicorn's
-            # docs advise more than the default behind a load balancer anyway.
+            # Well beyond the clients' longest pause (5 s): a client reusing a connection
+            # just as gunicorn closes it gets "Remote end closed connection" or, when the
+            # request was already sent, "Connection reset by peer" (a browser silently
+            # retries; requests does not). With 5 s the race still hit about one request
+            # in a thousand. gunicorn's docs advise more than the default of 2 s behind a
+            # load balancer anyway; the Dockerfile uses the same.
             "--keep-alive",
-            "5",
+            "15",
         ],
         env=env,
         log_dir=log_dir,
