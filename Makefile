@@ -19,6 +19,10 @@ FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
 
 .PHONY: help install assets run test faults load lint format bench check clean
 
+# Debug is off unless asked for (config/settings.py): the local commands ask for it here, so
+# a production start that forgot DJANGO_DEBUG never runs in debug mode.
+run test faults lint bench: export DJANGO_DEBUG = true
+
 help:
 	@echo "make run    install, migrate, load demo data and serve http://$(HOST):$(PORT)/"
 	@echo "make test   install and run the whole test suite"

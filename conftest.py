@@ -7,8 +7,42 @@ import os
 import pytest
 from django.core.cache import cache
 
+from tests.browser.finder import HOW_TO_GET_ONE, browser_required, find_chromium
+
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+NO_BROWSER = f"no Chromium found: {HOW_TO_GET_ONE}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # .ci/run sets BB_REQUIRE_BROWSER: there a missing browser is a failure, never a skip.
+    if browser_required() and find_chromium() is None:
+        raise pytest.UsageError(f"BB_REQUIRE_BROWSER is set, but {NO_BROWSER}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Each browser test gets its own live server and Chromium; keep them on one xdist worker.
+    # Without a browser they are skipped (never started), and the summary says so.
+    browser_items = [item for item in items if "tests/browser/" in item.path.as_posix()]
+    missing = bool(browser_items) and find_chromium() is None
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.xdist_group("browser"))
+        if missing:
+            item.add_marker(pytest.mark.skip(reason=NO_BROWSER))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if NO_BROWSER in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"Browser tests skipped ({len(skipped)}): {NO_BROWSER}.", yellow=True, bold=True
+        )
 
 
 @pytest.fixture(autouse=True)

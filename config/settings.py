@@ -1,8 +1,10 @@
 """BinnenBuiten settings: one module, configured from the environment.
 
-Local use needs nothing set (debug on, SQLite file, tasks in-process). With
-``DJANGO_DEBUG`` off the settings turn strict: a secret key is required and the
-security headers and cookies are those of a production site.
+Without ``DJANGO_DEBUG`` the settings are strict, as on a production site: a secret key
+is required and the security headers and cookies are those of a production site, so a
+production start that forgot the variable never runs in debug mode. ``make run`` and the
+test settings (``[tool.pytest.ini_options] env`` in pyproject.toml) turn debug on
+explicitly; local use then needs nothing else (SQLite file, tasks in-process).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from config.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:

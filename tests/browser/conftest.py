@@ -1,18 +1,20 @@
-"""Browser tests: Playwright drives Debian's headless Chromium against a live server.
+"""Browser tests: Playwright drives a headless Chromium against a live server.
 
-Playwright cannot download its own browsers here, so the launch points at
-/usr/bin/chromium (override with BB_CHROMIUM). These tests need
-``django_db(transaction=True)``: the live server thread reads committed data.
+The browser is found by ``tests/browser/finder.py`` (BB_CHROMIUM, the usual system paths,
+then Playwright's own download); with none, the root conftest skips these tests and says
+so in one line. These tests need ``django_db(transaction=True)``: the live server thread
+reads committed data.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("BB_CHROMIUM", "/usr/bin/chromium")
+from tests.browser.finder import find_chromium
+
+CHROMIUM = find_chromium()
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -79,9 +81,3 @@ def axe(page):
     return _run
 
 
-def pytest_collection_modifyitems(items):
-    # Each browser test gets its own live server and Chromium; keep them on one xdist worker.
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -40,6 +40,22 @@ def test_production_settings_start_with_a_secret_key():
     assert result.stdout.split() == ["False", "nl"]
 
 
+def test_a_start_that_forgot_django_debug_runs_as_production():
+    refused = _load_settings()
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in refused.stderr
+
+    result = _load_settings(DJANGO_SECRET_KEY="s" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "nl"]
+
+
+def test_debug_is_on_only_when_asked_for():
+    result = _load_settings(DJANGO_DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "nl"]
+
+
 def test_the_secret_key_can_come_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("from-a-file-" + "k" * 40 + "\n")
@@ -109,7 +125,7 @@ def test_env_int_refuses_values_above_the_maximum(monkeypatch):
     [{"BB_IMPORT_MAX_FILES": "0"}, {"BB_IMPORT_MAX_FILES": "101"}, {"BB_IMPORT_MAX_ROWS": "veel"}],
 )
 def test_the_import_limits_refuse_a_value_out_of_range(env):
-    result = _load_settings(**env)
+    result = _load_settings(DJANGO_DEBUG="true", **env)
     assert result.returncode != 0
     assert f"{next(iter(env))} must be" in result.stderr
 
