@@ -17,7 +17,7 @@ FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done
 
-.PHONY: help install assets run test faults load lint format bench check clean
+.PHONY: help install assets run test faults load lint format bench check clean lock
 
 # Debug is off unless asked for (config/settings.py): the local commands ask for it here, so
 # a production start that forgot DJANGO_DEBUG never runs in debug mode.
@@ -30,8 +30,9 @@ help:
 	@echo "make load   $(LOAD_USERS) users for $(LOAD_SECONDS) s against gunicorn, PostgreSQL and Redis"
 	@echo "make lint   ruff check and format check, migrations check"
 	@echo "make bench  benchmarks on PostgreSQL (needs DATABASE_URL)"
+	@echo "make lock   re-resolve requirements/*.txt after a change to pyproject.toml (UPGRADE=1: newest)"
 
-$(STAMP)/venv: pyproject.toml
+$(STAMP)/venv: requirements/dev.txt
 	@py=$$($(FIND_PYTHON)); \
 	if [ -z "$$py" ]; then \
 		echo "BinnenBuiten needs Python 3.12 or newer, and none was found."; \
@@ -42,8 +43,7 @@ $(STAMP)/venv: pyproject.toml
 		rm -rf $(VENV); echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check ".[dev]"
-	@rm -rf build *.egg-info
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	@mkdir -p $(STAMP) && touch $@
 
 $(STAMP)/npm: package.json package-lock.json
@@ -89,6 +89,15 @@ lint: $(STAMP)/venv
 format: $(STAMP)/venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The lock files pin every package with its hashes, for every platform and Python 3.12+:
+# make install and .ci/run install requirements/dev.txt, the Dockerfile requirements/base.txt
+# (the same versions, without the tools). UPGRADE=1 takes the newest allowed versions.
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+	--generate-hashes --quiet $(if $(UPGRADE),--upgrade)
+lock: $(STAMP)/venv
+	$(LOCK) --extra dev -o requirements/dev.txt
+	$(LOCK) -c requirements/dev.txt -o requirements/base.txt
 
 bench: install
 	$(PY) scripts/bench.py

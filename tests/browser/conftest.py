@@ -79,5 +79,3 @@ def axe(page):
         return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
     return _run
-
-
