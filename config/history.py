@@ -35,6 +35,8 @@ from contextvars import ContextVar
 from typing import Any
 
 import pghistory
+import pghistory.trigger
+import pgtrigger
 from django.db import connection, models
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.http import HttpRequest, HttpResponse
@@ -96,6 +98,21 @@ def _event_model(tracked: type[models.Model], tracker: type) -> tuple[type[Event
             if candidate.label == label and isinstance(candidate, tracker):
                 return event_model, label
     return None
+
+
+@functools.cache
+def _trigger_uris() -> dict[tuple[type[models.Model], str], str]:
+    return {
+        (model, trigger.label): f"{model._meta.label}:{trigger.name}"
+        for model, trigger in pgtrigger.registered()
+        if isinstance(trigger, pghistory.trigger.Event)
+    }
+
+
+def _switched_off(tracked: type[models.Model], label: str) -> bool:
+    """``pgtrigger.ignore`` switches the trigger off; the fallback follows it (seed_demo)."""
+    uri = _trigger_uris().get((tracked, label))
+    return uri is not None and pgtrigger.is_ignored(uri)
 
 
 @functools.cache
@@ -179,6 +196,8 @@ def _on_save(sender: type[models.Model], instance: models.Model, created: bool, 
     if found is None:
         return
     event_model, label = found
+    if _switched_off(sender, label):
+        return
     snapshot = _snapshot(event_model, instance)
     if created or not _unchanged(event_model, instance, snapshot):
         _write(event_model, label, instance.pk, snapshot)
@@ -187,7 +206,7 @@ def _on_save(sender: type[models.Model], instance: models.Model, created: bool, 
 
 def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs) -> None:
     found = _event_model(sender, pghistory.DeleteEvent)
-    if found is not None:
+    if found is not None and not _switched_off(sender, found[1]):
         event_model, label = found
         _write(event_model, label, instance.pk, _snapshot(event_model, instance))
 

@@ -464,3 +464,45 @@ def test_if_empty_leaves_existing_work_alone(settings):
     own = ProjectFactory(title="Mijn eigen project")
     call_command("seed_demo", if_empty=True)
     assert list(Project.objects.values_list("title", flat=True)) == [own.title]
+
+
+def _events_of(model) -> int:
+    return sum(event_model.objects.count() for event_model in _event_models(model))
+
+
+def _event_models(model) -> set:
+    return set(model.pgh_event_models.values())
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_demo_data_leaves_no_audit_trail_and_the_trail_records_again_afterwards(settings):
+    seed(settings)
+    tracked = (Project, Milestone, ProcedureStep, FrictionPoint, FrictionUpdate, Contact)
+    assert Project.objects.count() == SHOWCASE_SIZE
+    assert {model.__name__: _events_of(model) for model in tracked} == {
+        model.__name__: 0 for model in tracked
+    }
+
+    project = Project.objects.order_by("pk").first()
+    project.title = "Na het vullen gewijzigd"
+    project.save()
+    assert _events_of(Project) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_planner_has_statistics_right_after_a_seed(settings):
+    from django.db import connection
+
+    seed(settings)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE relname IN "
+                "('projects_project', 'projects_frictionpoint', 'projects_milestone') "
+                "AND last_analyze IS NULL"
+            )
+            assert cursor.fetchall() == []
+        else:
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+            analyzed = {row[0] for row in cursor.fetchall()}
+            assert {"projects_project", "projects_frictionpoint"} <= analyzed

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             "--if-empty",
             action="store_true",
             help=(
-                "Doe niets als er al projecten zijn (zo wist `make run` niet wat u in de "
+                "Doe niets als er al projecten zijn (zo wist `make run` niet wat je in de "
                 "demo hebt ingevoerd)."
             ),
         )
