@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.twofactor import OIDC, STATE_KEY
@@ -131,6 +132,9 @@ def test_after_setting_up_everything_is_open(client, settings, clock):
         response["Location"]
         == reverse("accounts:two_factor_recovery_codes") + "?next=%2Fdashboard%2F"
     )
+    device = TOTPDevice.objects.get(user=beheerder)
+    assert (device.confirmed, device.key) == (True, key)
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     assert client.get("/dashboard/").status_code == 200
     assert client.get("/admin/").status_code == 200
 
@@ -145,6 +149,7 @@ def test_with_an_app_the_code_is_asked_even_when_nothing_is_required(client, set
     # A person with an app goes to the code, not to a second set-up.
     assert client.get(ENROL)["Location"] == VERIFY
     client.post(VERIFY, {"code": app_code(key)})
+    assert DEVICE_ID_SESSION_KEY in client.session
     assert client.get("/projects/").status_code == 200
 
 
@@ -157,6 +162,7 @@ def test_the_admin_asks_a_verified_session_even_of_a_superuser_with_an_app(
     client.force_login(superuser)
     assert client.get("/admin/")["Location"] == f"{VERIFY}?next=%2Fadmin%2F"
     client.post(VERIFY, {"code": app_code(key)})
+    assert DEVICE_ID_SESSION_KEY in client.session
     assert client.get("/admin/").status_code == 200
 
 
@@ -218,6 +224,8 @@ def test_a_new_password_login_in_a_verified_session_asks_the_code_again(client, 
     key, _ = enrolled(person)
     password_login(client, person)
     client.post(VERIFY, {"code": app_code(key)})
+    assert DEVICE_ID_SESSION_KEY in client.session
     assert client.get("/projects/").status_code == 200
     password_login(client, person)
+    assert DEVICE_ID_SESSION_KEY not in client.session
     assert client.get("/projects/")["Location"] == f"{VERIFY}?next=%2Fprojects%2F"

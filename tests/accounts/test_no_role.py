@@ -81,6 +81,8 @@ def test_signing_out_the_statements_and_ones_own_password_need_no_role(client, n
     response = client.get(reverse(name)) if name != "logout" else client.post(reverse(name))
 
     assert response.get("Location") != reverse("no_role")
+    # Signing out really ends the session; the other pages leave it as it was.
+    assert ("_auth_user_id" in client.session) is (name != "logout")
 
 
 def test_someone_with_a_role_goes_home_from_the_no_role_page(client):

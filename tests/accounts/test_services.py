@@ -63,6 +63,7 @@ class TestTheLastBeheerder:
 
         with pytest.raises(LastAdministratorError):
             user_roles_set(user=last, actor=root, roles=[])
+        assert roles_of(last) == {ADMIN}
 
     def test_with_a_second_beheerder_each_removal_is_allowed(self, root) -> None:
         first, second = AdministratorFactory(), AdministratorFactory()
@@ -71,6 +72,7 @@ class TestTheLastBeheerder:
         assert not User.objects.get(pk=first.pk).is_active
         with pytest.raises(LastAdministratorError):
             users_delete(users=[second], actor=root)
+        assert User.objects.filter(pk=second.pk).exists()
 
     def test_a_superuser_in_the_role_may_lose_it(self, root) -> None:
         AdministratorFactory()

@@ -218,6 +218,7 @@ def test_a_next_off_the_site_is_not_followed(client, enrolled):
     password_login(client, user)
     response = client.post(VERIFY, {"code": app_code(key), "next": "https://evil.example/"})
     assert response["Location"] == "/"
+    assert _verified(client)  # the code itself was right
 
 
 def test_a_wrong_code_is_refused_with_a_message_beside_the_field(client, enrolled, security_log):
@@ -418,6 +419,9 @@ def test_who_must_use_it_and_switches_it_off_sets_up_a_new_app_at_once(client, e
     _verified_client(client, user, key)
     response = client.post(reverse("accounts:two_factor_remove"), {"password": "binnenbuiten"})
     assert response["Location"] == ENROL
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    assert not _verified(client)
     assert client.get("/projects/")["Location"].startswith(ENROL)
 
 
@@ -427,6 +431,9 @@ def test_the_overview_is_reachable_from_the_user_menu_and_tells_the_state(client
     assert f'href="{OVERVIEW}"' in client.get("/projects/").content.decode()
     assert "Tweestapsverificatie staat uit." in client.get(OVERVIEW).content.decode()
     key, _ = enrolled(user)
-    html = _verified_client(Client(), user, key).get(OVERVIEW).content.decode()
+    device = _verified_client(Client(), user, key)
+    assert _verified(device)
+    html = device.get(OVERVIEW).content.decode()
     assert "Tweestapsverificatie staat aan." in html
     assert "Je hebt nog 10 herstelcodes." in html
+    assert StaticToken.objects.filter(device__user=user).count() == 10

@@ -9,6 +9,8 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from projects.models import FrictionPoint
@@ -59,6 +61,12 @@ def _login(client, username: str, password: str, address: str = OFFICE, **extra)
     )
 
 
+def _signed_in_as(client) -> str | None:
+    """Who the client's session belongs to now, if anyone."""
+    pk = client.session.get(SESSION_KEY)
+    return None if pk is None else User.objects.get(pk=pk).username
+
+
 # --- the log lines --------------------------------------------------------------------------
 
 
@@ -68,6 +76,7 @@ def test_a_successful_login_is_logged_with_who_when_and_where(client, security_l
     with time_machine.travel(moment, tick=False):
         response = _login(client, "pim", PASSWORD)
     assert response.status_code == 302
+    assert _signed_in_as(client) == "pim"
     [event] = security_log("login_succeeded")
     assert event["user"] == "pim"
     assert event["user_id"] == user.pk
@@ -82,6 +91,7 @@ def test_a_failed_login_names_the_username_typed_and_never_the_password(client, 
     UserFactory(username="pim")
     response = _login(client, "pim", "geheim-maar-fout")
     assert response.status_code == 200  # the form again, with its error
+    assert _signed_in_as(client) is None
     [event] = security_log("login_failed")
     assert event["user"] == "pim"
     assert event["user_id"] is None
@@ -95,6 +105,7 @@ def test_logging_out_is_logged(client, security_log):
     user = UserFactory(username="pim")
     client.force_login(user)
     client.post(reverse("logout"), REMOTE_ADDR=OFFICE)
+    assert _signed_in_as(client) is None
     [event] = security_log("logout")
     assert (event["user"], event["reason"], event["ip"]) == ("pim", "user", OFFICE)
 
@@ -140,6 +151,7 @@ def test_a_request_without_csrf_token_is_logged_as_refused(security_log):
     strict.force_login(AdministratorFactory(username="beheer"))
     response = strict.post(reverse("logout"))
     assert response.status_code == 403
+    assert _signed_in_as(strict) == "beheer"  # still signed in: the logout was refused
     [event] = security_log("access_refused")
     assert (event["user"], event["reason"]) == ("beheer", "forbidden")
 
@@ -179,11 +191,14 @@ def test_a_lockout_does_not_lock_out_the_office_or_the_user_elsewhere(client):
     for _ in range(5):
         _login(client, "pim", "fout")
     assert _login(client, "pim", PASSWORD).status_code == 429
+    assert _signed_in_as(client) is None
     # A colleague behind the same office address logs in ...
     assert _login(client, "collega", PASSWORD).status_code == 302
+    assert _signed_in_as(client) == "collega"
     client.logout()
     # ... and so does the user from another address.
     assert _login(client, "pim", PASSWORD, address=ELSEWHERE).status_code == 302
+    assert _signed_in_as(client) == "pim"
 
 
 def test_the_lockout_ends_after_the_cool_off_and_tries_during_it_do_not_extend_it(client):
@@ -194,8 +209,10 @@ def test_the_lockout_ends_after_the_cool_off_and_tries_during_it_do_not_extend_i
             _login(client, "pim", "fout")
         clock.shift(dt.timedelta(minutes=10))
         assert _login(client, "pim", PASSWORD).status_code == 429
+        assert _signed_in_as(client) is None
         clock.shift(dt.timedelta(minutes=5, seconds=1))
         assert _login(client, "pim", PASSWORD).status_code == 302
+        assert _signed_in_as(client) == "pim"
 
 
 def test_the_limit_and_cool_off_follow_the_settings(client, settings):
@@ -206,6 +223,8 @@ def test_the_limit_and_cool_off_follow_the_settings(client, settings):
     locked = _login(client, "pim", "fout")
     assert locked.status_code == 429
     assert "de komende minuut niet inloggen" in locked.content.decode()
+    assert _login(client, "pim", PASSWORD).status_code == 429
+    assert _signed_in_as(client) is None
 
 
 def test_a_success_clears_the_earlier_failures(client):
@@ -213,9 +232,11 @@ def test_a_success_clears_the_earlier_failures(client):
     for _ in range(4):
         _login(client, "pim", "fout")
     assert _login(client, "pim", PASSWORD).status_code == 302
+    assert _signed_in_as(client) == "pim"
     client.logout()
     for _ in range(4):
         assert _login(client, "pim", "fout").status_code == 200
+    assert _signed_in_as(client) is None
 
 
 def test_a_forged_x_forwarded_for_does_not_escape_a_lockout_without_trusted_proxies(
@@ -227,6 +248,7 @@ def test_a_forged_x_forwarded_for_does_not_escape_a_lockout_without_trusted_prox
         _login(client, "pim", "fout", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}")
     response = _login(client, "pim", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99")
     assert response.status_code == 429
+    assert _signed_in_as(client) is None
 
 
 def test_behind_a_trusted_proxy_the_lockout_follows_the_forwarded_address(
@@ -242,5 +264,7 @@ def test_behind_a_trusted_proxy_the_lockout_follows_the_forwarded_address(
         _login(client, "pim", PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR=OFFICE).status_code
         == 429
     )
+    assert _signed_in_as(client) is None
     other = _login(client, "pim", PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR=ELSEWHERE)
     assert other.status_code == 302
+    assert _signed_in_as(client) == "pim"

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.security import LOGIN_AT, SEEN_AT
+from projects.models import FrictionPoint
 from tests.factories import AdministratorFactory, LeaderFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,9 @@ def test_the_limits_follow_the_settings(signed_in, clock, settings):
     assert _list(signed_in).status_code == 302
     settings.BB_SESSION_MAX_HOURS = 1
     signed_in.post(reverse("login"), {"username": "pim", "password": "binnenbuiten"})
+    assert signed_in.session[LOGIN_AT] == int(
+        (START + dt.timedelta(minutes=5, seconds=1)).timestamp()
+    )
     for _ in range(15):
         clock.shift(dt.timedelta(minutes=4))
         assert _list(signed_in).status_code == 200
@@ -117,6 +121,8 @@ def test_logging_in_again_restarts_the_twelve_hours(signed_in, clock):
     session[SEEN_AT] = int((START + dt.timedelta(hours=11, minutes=45)).timestamp())
     session.save()
     signed_in.post(reverse("login"), {"username": "pim", "password": "binnenbuiten"})
+    again = int((START + dt.timedelta(hours=11, minutes=50)).timestamp())
+    assert signed_in.session[LOGIN_AT] == signed_in.session[SEEN_AT] == again
     clock.shift(dt.timedelta(minutes=20))
     assert _list(signed_in).status_code == 200
 
@@ -137,6 +143,7 @@ def test_an_htmx_request_after_expiry_gets_a_client_redirect_to_the_page_it_came
     assert response.headers["HX-Redirect"] == f"{reverse('login')}?next={quote(page)}"
     assert response.content == b""  # nothing for htmx to swap into the fragment
     assert EXPIRED in signed_in.get(response.headers["HX-Redirect"]).content.decode()
+    assert not FrictionPoint.objects.exists()
 
 
 def test_a_plain_form_post_after_expiry_goes_to_the_login_page_without_next(signed_in, clock):
@@ -147,6 +154,8 @@ def test_a_plain_form_post_after_expiry_goes_to_the_login_page_without_next(sign
     )
     assert response.status_code == 302
     assert response.url == reverse("login")
+    assert not FrictionPoint.objects.exists()
+    assert SESSION_KEY not in signed_in.session
 
 
 def test_a_session_from_before_the_clocks_starts_counting_at_its_next_request(

@@ -482,7 +482,8 @@ def test_the_link_is_hidden_from_those_who_may_only_view(client) -> None:
 
 
 def test_the_admin_page_imports_several_files_and_shows_a_summary(client) -> None:
-    client.force_login(AdministratorFactory())
+    beheerder = AdministratorFactory()
+    client.force_login(beheerder)
     files = [
         upload("sectoren.csv", "code,naam\nruimte,Ruimte\n"),
         upload(
@@ -493,7 +494,11 @@ def test_the_admin_page_imports_several_files_and_shows_a_summary(client) -> Non
     response = client.post(reverse(IMPORT_URL), {"files": files})
 
     assert response.status_code == 200
-    assert Department.objects.get(code="ro").sector.code == "ruimte"
+    department = Department.objects.get(code="ro")
+    assert (department.name, department.sector.code) == ("Ruimtelijke Ontwikkeling", "ruimte")
+    # The audit trail says who imported it.
+    event = Department.pgh_event_model.objects.get(pgh_obj_id=department.pk)
+    assert (event.pgh_label, event.pgh_context["user"]) == ("insert", beheerder.pk)
     page = response.content.decode()
     assert 'id="import-summary"' in page
     assert "De organisatie is ingelezen." in page
@@ -522,6 +527,8 @@ def test_the_admin_page_asks_for_a_file(client) -> None:
 
     assert response.status_code == 200
     assert response.context["form"].errors["files"]
+    assert not Sector.objects.exists()
+    assert not Department.objects.exists()
 
 
 def test_the_admin_page_dry_run_saves_nothing(client) -> None:

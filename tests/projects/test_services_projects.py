@@ -105,24 +105,29 @@ class TestProjectCreate:
         with pytest.raises(ValidationError) as error:
             create(purpose="")
         assert "purpose" in error.value.message_dict
+        assert not Project.objects.exists()
 
     def test_a_department_head_may_not_start_a_project(self):
         with pytest.raises(PermissionDenied):
             create(author=DepartmentHeadFactory())
+        assert not Project.objects.exists()
 
     def test_a_projectleider_cannot_name_another_leader(self):
         with pytest.raises(ValidationError) as error:
             create(leader=LeaderFactory())
         assert "leader" in error.value.message_dict
+        assert not Project.objects.exists()
 
     @pytest.mark.parametrize("factory", [CommissionerFactory, AdministratorFactory])
     def test_a_bureauhoofd_or_beheerder_names_a_projectleider(self, factory):
         leader = LeaderFactory()
-        assert create(author=factory(), leader=leader).leader == leader
+        created = create(author=factory(), leader=leader)
+        assert Project.objects.get(pk=created.pk).leader == leader
         with pytest.raises(ValidationError):
             create(author=factory(), leader=DepartmentHeadFactory())
         with pytest.raises(ValidationError):
             create(author=factory(), leader=None)
+        assert list(Project.objects.all()) == [created]
 
     def test_it_refuses_scores_outside_one_to_five(self):
         partner = PartnerInput(stakeholder=StakeholderFactory(), influence=9)
@@ -297,8 +302,11 @@ class TestProjectUpdate:
 
     def test_a_projectleider_cannot_hand_over_the_project(self):
         project = ProjectFactory()
+        leader = project.leader
         with pytest.raises(PermissionDenied):
             update(project, leader=LeaderFactory())
+        project.refresh_from_db()
+        assert project.leader == leader
 
     def test_the_commissioner_hands_it_to_another_projectleider(self):
         project = ProjectFactory()
@@ -309,9 +317,12 @@ class TestProjectUpdate:
 
     def test_it_refuses_a_commissioner_who_is_not_a_bureauhoofd(self):
         project = ProjectFactory()
+        commissioner = project.commissioner
         with pytest.raises(ValidationError) as error:
             update(project, commissioner=LeaderFactory())
         assert "commissioner" in error.value.message_dict
+        project.refresh_from_db()
+        assert project.commissioner == commissioner
 
 
 class TestMilestonesAndSteps:

@@ -464,6 +464,14 @@ class TestSupportAnswer:
         )
         assert response.status_code == 302
         assert response.url == "/dashboard/?severity=2"
+        update = FrictionUpdate.objects.get(friction_point=request)
+        assert (update.kind, update.author, update.text) == (
+            FrictionUpdate.Kind.SUPPORT_ANSWER,
+            world.commissioner,
+            "Ik regel het.",
+        )
+        request.refresh_from_db()
+        assert request.support_answered_at is not None
 
     def test_a_next_elsewhere_is_not_followed(self, client, world):
         request = point(world.own, support=True)
@@ -472,6 +480,7 @@ class TestSupportAnswer:
             answer_url(request), {"text": "Ik regel het.", "next": "https://evil.example/"}
         )
         assert response.url == DASHBOARD
+        assert FrictionUpdate.objects.get(friction_point=request).text == "Ik regel het."
 
     def test_an_empty_answer_comes_back_with_the_error(self, client, world):
         request = point(world.own, support=True)
@@ -495,6 +504,12 @@ class TestSupportAnswer:
         request = point(world.other, support=True)
         client.force_login(world.admin)
         assert client.post(answer_url(request), {"text": "Ja"}, **HTMX).status_code == 200
+        update = FrictionUpdate.objects.get(friction_point=request)
+        assert (update.kind, update.author, update.text) == (
+            FrictionUpdate.Kind.SUPPORT_ANSWER,
+            world.admin,
+            "Ja",
+        )
 
     @pytest.mark.parametrize("persona", ["leader", "head", "other_commissioner", "outsider"])
     def test_only_the_commissioner_answers(self, client, world, persona):
@@ -507,6 +522,9 @@ class TestSupportAnswer:
         request = point(world.own_secret, support=True)
         client.force_login(world.other_commissioner)
         assert client.post(answer_url(request), {"text": "Ik?"}).status_code == 404
+        assert not FrictionUpdate.objects.filter(friction_point=request).exists()
+        request.refresh_from_db()
+        assert request.support_answered_at is None
 
     def test_it_refuses_get(self, client, world):
         request = point(world.own, support=True)
@@ -517,6 +535,8 @@ class TestSupportAnswer:
         request = point(world.own, support=True)
         client.force_login(world.commissioner)
         client.post(answer_url(request), {"text": "Neem contact op met de griffie."})
+        stored = FrictionUpdate.objects.get(friction_point=request)
+        assert stored.text == "Neem contact op met de griffie."
         client.force_login(world.leader)
         html = client.get(request.get_absolute_url()).content.decode()
         assert "Neem contact op met de griffie." in html
@@ -569,6 +589,13 @@ def test_answering_costs_the_same_whatever_the_data(
     # the answer's timeline entry now one of them; PostgreSQL's triggers cost no query.
     with django_assert_max_num_queries(13):
         assert client.post(answer_url(request), {"text": "Ja"}, **HTMX).status_code == 200
+    update = FrictionUpdate.objects.get(friction_point=request)
+    event = FrictionUpdate.pgh_event_model.objects.get(pgh_obj_id=update.pk)
+    assert (event.pgh_label, event.text, event.pgh_context["user"]) == (
+        "insert",
+        "Ja",
+        world.commissioner.pk,
+    )
 
 
 def test_overdue_agreements_with_partners_show_on_the_commissioners_dashboard(client):

@@ -600,6 +600,12 @@ class TestDetail:
         status = html[html.index('<div id="friction-detail-status" hx-swap-oob="innerHTML">') :]
         assert status.index("Reactie geplaatst") < status.index("</div>")
         assert '<li class="bb-timeline__item" data-bb-focus>' in html
+        comment = point.updates.get()
+        assert (comment.kind, comment.author, comment.text) == (
+            FrictionUpdate.Kind.COMMENT,
+            world.commissioner,
+            "Ik bel de jurist.",
+        )
 
     def test_a_comment_without_javascript_redirects_back_with_a_message(self, client, world):
         point = world.points["own"]
@@ -610,6 +616,14 @@ class TestDetail:
         assert response.status_code == 302
         assert response["Location"] == point.get_absolute_url()
         assert [str(m) for m in get_messages(response.wsgi_request)] == ["Reactie geplaatst"]
+        comment = point.updates.get()
+        assert (comment.kind, comment.author, comment.text) == (
+            FrictionUpdate.Kind.COMMENT,
+            world.leader,
+            "Genoteerd",
+        )
+        event = FrictionUpdate.pgh_event_model.objects.get(pgh_obj_id=comment.pk)
+        assert (event.pgh_label, event.pgh_context["user"]) == ("insert", world.leader.pk)
 
     @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
     def test_an_empty_comment_is_refused_beside_the_field(self, client, world, htmx):

@@ -200,11 +200,13 @@ class TestThinkAlong:
         point = FrictionPointFactory(project=world.own, departments=[world.department])
         client.force_login(DepartmentHeadFactory())
         assert client.post(think_url(point), {"text": "Ik?"}).status_code == 403
+        assert not FrictionUpdate.objects.exists()
 
     def test_an_invisible_project_does_not_exist(self, client, world):
         point = FrictionPointFactory(project=world.other_secret, procedure=world.procedure)
         client.force_login(world.head)
         assert client.post(think_url(point), {"text": "Hallo"}).status_code == 404
+        assert not FrictionUpdate.objects.exists()
 
     def test_it_refuses_get(self, client, world):
         point = FrictionPointFactory(project=world.own, departments=[world.department])
@@ -233,6 +235,8 @@ class TestProcedurePurpose:
         response = client.post(purpose_url(world.procedure), {"purpose": "Zorgvuldig."})
         assert response.status_code == 302
         assert response.url == f"/inbox/#procedure-{world.procedure.pk}"
+        world.procedure.refresh_from_db()
+        assert world.procedure.purpose == "Zorgvuldig."
 
     def test_another_departments_procedure_is_not_theirs(self, client, world):
         other = ProcedureFactory(department=DepartmentFactory(head=DepartmentHeadFactory()))
@@ -243,8 +247,11 @@ class TestProcedurePurpose:
 
     @pytest.mark.parametrize("persona", ["leader", "commissioner"])
     def test_others_may_not(self, client, world, persona):
+        before = world.procedure.purpose
         client.force_login(world.user(persona))
         assert client.post(purpose_url(world.procedure), {"purpose": "X"}).status_code == 403
+        world.procedure.refresh_from_db()
+        assert world.procedure.purpose == before
 
     def test_it_refuses_get(self, client, world):
         client.force_login(world.head)

@@ -17,7 +17,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from governance.calendar import WorkingCalendar
 from projects.charts import nice_ceiling, stacked_bar_chart
-from projects.models import FrictionPoint
+from projects.models import FrictionPoint, Project
 from projects.selectors_insight import (
     REFRESH_LOCK_KEY,
     WorkingDaysBetween,
@@ -531,6 +531,9 @@ def test_it_leaves_at_once_while_the_worker_has_not_run(client, world, broker_qu
         )
     else:
         project_archive(project=world.other, actor=world.admin)
+    stored = Project.objects.get(pk=world.other.pk)
+    assert stored.is_confidential is (change == "confidential")
+    assert (stored.archived_at is not None) is (change == "archived")
 
     assert client.get(INSIGHT).context["heatmap"].total == 4
     assert broker_queue == ["refresh_insight"]

@@ -202,10 +202,21 @@ class TestInteractionCreate:
         response = client.post(self.url(world), interaction_data(world))
         assert response.status_code == 302
         assert response.url == world["project"].get_absolute_url() + "#contactmomenten"
+        interaction = Interaction.objects.get()
+        assert (interaction.project, interaction.stakeholder, interaction.author) == (
+            world["project"],
+            world["party"],
+            world["leader"],
+        )
+        assert (interaction.date, interaction.summary) == (
+            dt.date(2027, 2, 26),
+            "Planning van de oplevering besproken.",
+        )
         invalid = client.post(self.url(world), interaction_data(world, summary=""))
         assert invalid.status_code == 200 and 'id="interaction_summary_error"' in (
             invalid.content.decode()
         )
+        assert Interaction.objects.count() == 1
 
     @pytest.mark.parametrize("persona", ["commissioner", "head", "administrator"])
     def test_contributors_may_log(self, client, world, persona):
@@ -224,10 +235,12 @@ class TestInteractionCreate:
         world["project"].save()
         client.force_login(world["outsider"])
         assert client.post(self.url(world), interaction_data(world)).status_code == 404
+        assert not Interaction.objects.exists()
 
     def test_anonymous_visitors_log_in_first(self, client, world):
         response = client.post(self.url(world), interaction_data(world))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert not Interaction.objects.exists()
 
     def test_it_refuses_put(self, client, world):
         client.force_login(world["leader"])
@@ -286,12 +299,14 @@ class TestPartyInteractionCreate:
         client.force_login(DepartmentHeadFactory())
         assert client.get(self.url(world)).status_code == 403
         assert client.post(self.url(world), self.data(world)).status_code == 403
+        assert not Interaction.objects.exists()
 
     def test_an_unknown_party_is_404_and_anonymous_visitors_log_in(self, client, world):
         url = reverse("projects:party_interaction_create", args=[999_999])
         assert client.post(url, {}).status_code == 302
         client.force_login(world["leader"])
         assert client.post(url, {}).status_code == 404
+        assert not Interaction.objects.exists()
 
 
 # --- the full lists ------------------------------------------------------------------------
@@ -399,6 +414,7 @@ class TestAgreementCreate:
         assert response.headers["HX-Retarget"] == "#agreement-form"
         html = response.content.decode()
         assert 'id="agreement_title_error"' in html and 'id="agreement_due_date_error"' in html
+        assert not Agreement.objects.exists()
 
     def test_from_the_party_page_without_javascript(self, client, world):
         client.force_login(world["commissioner"])
@@ -456,11 +472,15 @@ class TestAgreementActions:
         html = response.content.decode()
         assert f'href="{world["project"].get_absolute_url()}">Zonnedaken Noord</a>' in html
         assert f'name="next" value="{back}"' in html
+        agreement.refresh_from_db()
+        assert agreement.status == Agreement.Status.LAPSED
         plain = client.post(
             reverse("projects:agreement_status", args=[agreement.pk]),
             {"status": Agreement.Status.OPEN, "next": back},
         )
         assert plain.url == back + "#afspraken"
+        agreement.refresh_from_db()
+        assert agreement.status == Agreement.Status.OPEN
 
     def test_a_bad_status_changes_nothing(self, client, world):
         agreement = AgreementFactory(project=world["project"], stakeholder=world["party"])
@@ -477,6 +497,7 @@ class TestAgreementActions:
         url = reverse("projects:agreement_status", args=[agreement.pk])
         assert client.post(url, {"status": Agreement.Status.LAPSED}).status_code == 403
         assert client.get(url).status_code == 405
+        assert Agreement.objects.get().status == Agreement.Status.OPEN
 
     def test_maak_mijlpaal_once_with_a_rescan(
         self, client, world, django_capture_on_commit_callbacks
@@ -695,6 +716,8 @@ class TestAdmin:
             follow=True,
         )
         assert "precies twee partijen" in response.content.decode()
+        assert list(Stakeholder.objects.all()) == [world["party"]]
+        assert not LogEntry.objects.exists()
 
     def test_staff_who_are_not_beheerder_may_not_merge(self, client, world):
         twin = StakeholderFactory()
@@ -724,6 +747,15 @@ class TestAdmin:
         assert len(data["interactions"]) == 1
         page = client.get(reverse("admin:stakeholders_contact_export", args=[world["contact"].pk]))
         assert json.loads(page.content)["contact"]["organisation"] == "Woningcorporatie Ons Huis"
+        # Each export is noted in the admin history, without the data itself.
+        notes = LogEntry.objects.filter(object_id=str(world["contact"].pk))
+        assert [(n.user, n.change_message) for n in notes] == [
+            (
+                world["administrator"],
+                "Alle gegevens van deze contactpersoon zijn geëxporteerd (inzageverzoek).",
+            )
+        ] * 2
+        assert Contact.objects.get().name == "Karin de Vries"
 
     def test_erasing_asks_first_and_keeps_the_contact_moments(self, client, world):
         interaction = InteractionFactory(

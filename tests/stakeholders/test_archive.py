@@ -191,12 +191,17 @@ class TestArchiveOnThePartysPage:
         client.force_login(world["leader"])
         response = client.post(url("archive", world["party"]), {"confirm": "ja"}, headers=HTMX)
         assert response["HX-Redirect"] == url("detail", world["party"])
+        assert archived(world["party"])
+        note = LogEntry.objects.get(object_id=str(world["party"].pk))
+        assert (note.user, note.change_message) == (world["leader"], "Gearchiveerd.")
 
     def test_archiving_twice_says_so(self, client, world):
-        archive(world["party"])
+        first = archive(world["party"]).archived_at
         client.force_login(world["leader"])
         response = client.post(url("archive", world["party"]), {"confirm": "ja"}, follow=True)
         assert "al in het archief" in response.content.decode()
+        assert Stakeholder.objects.get(pk=world["party"].pk).archived_at == first
+        assert LogEntry.objects.filter(object_id=str(world["party"].pk)).count() == 1
 
     @pytest.mark.parametrize("name", ["archive", "restore"])
     def test_outsiders_are_refused_and_nothing_changes(self, client, world, name):

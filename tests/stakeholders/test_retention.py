@@ -161,7 +161,9 @@ class TestPurge:
 
     def test_running_twice_erases_nobody_the_second_time(self, world):
         assert len(contacts_purge(now=NOW).contacts) == len(EXPIRED)
+        remaining = set(Contact.objects.values_list("pk", flat=True))
         assert contacts_purge(now=NOW).contacts == []
+        assert set(Contact.objects.values_list("pk", flat=True)) == remaining
 
     def test_the_period_is_configurable(self, world, settings):
         settings.BB_CONTACT_RETENTION_MONTHS = 60  # cutoff June 2022: nobody is old enough
@@ -190,6 +192,8 @@ class TestCommandAndTask:
         with time_machine.travel(NOW, tick=False):
             assert purge_expired_contacts() == len(EXPIRED)
             assert purge_expired_contacts() == 0
+        remaining = set(Contact.objects.values_list("pk", flat=True))
+        assert remaining == {c.pk for key, c in world.items() if key not in EXPIRED}
 
     def test_it_runs_every_night(self):
         entries = [

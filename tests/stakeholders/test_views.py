@@ -343,6 +343,8 @@ class TestCreateInline:
         response = self.post(client, {"name": "Nieuw", "kind": "overig", "next": "/projects/new/"})
         assert response.status_code == 302
         assert response.url == "/projects/new/"
+        party = Stakeholder.objects.get()
+        assert (party.name, party.kind) == ("Nieuw", "overig")
 
     def test_it_never_returns_to_another_site(self, client):
         client.force_login(LeaderFactory())
@@ -360,6 +362,7 @@ class TestCreateInline:
         assert response.status_code == 200
         assert 'id="id_name_error"' in html
         assert f'href="/stakeholders/{existing.pk}/"' in html
+        assert list(Stakeholder.objects.all()) == [existing]
 
     def test_a_look_alike_name_offers_the_existing_party_until_confirmed(self, client):
         existing = StakeholderFactory(name="Woningcorporatie Ons Huis")
@@ -455,6 +458,18 @@ class TestContacts:
         response = client.post(url, {"name": "Piet Partner", "phone": "06-12345678"})
         assert response.status_code == 302
         assert response.url == reverse("stakeholders:detail", args=[party.pk]) + "#contactpersonen"
+        contact = Contact.objects.get()
+        assert (contact.stakeholder, contact.name, contact.phone) == (
+            party,
+            "Piet Partner",
+            "06-12345678",
+        )
+        event = Contact.pgh_event_model.objects.get(pgh_obj_id=contact.pk)
+        assert (event.pgh_label, event.name, event.pgh_context["user"]) == (
+            "insert",
+            "Piet Partner",
+            involvement.project.commissioner.pk,
+        )
 
     def test_an_involved_head_edits_a_contact(self, client):
         involvement = StakeholderInvolvementFactory()
@@ -496,6 +511,7 @@ class TestContacts:
         assert client.post(add, {"name": "X"}).status_code == 302
         client.force_login(AdministratorFactory())
         assert client.put(add).status_code == 405
+        assert list(Contact.objects.all()) == [contact]
 
 
 def test_the_service_refuses_a_duplicate_ignoring_case():
@@ -503,6 +519,7 @@ def test_the_service_refuses_a_duplicate_ignoring_case():
     with pytest.raises(ValidationError) as error:
         stakeholder_create(name="rijkswaterstaat", kind="overheid")
     assert "name" in error.value.message_dict
+    assert list(Stakeholder.objects.values_list("name", flat=True)) == ["Rijkswaterstaat"]
 
 
 def test_the_stakeholders_app_does_not_import_projects_or_governance():
@@ -525,4 +542,7 @@ def test_the_service_refuses_a_look_alike_unless_allowed():
     with pytest.raises(ValidationError) as error:
         stakeholder_create(name="Cooperatie Zonnedak", allow_similar=False)
     assert error.value.error_dict["name"][0].code == "similar"
-    assert stakeholder_create(name="Cooperatie Zonnedak", allow_similar=True).pk
+    assert Stakeholder.objects.count() == 1
+    created = stakeholder_create(name="Cooperatie Zonnedak", allow_similar=True)
+    assert Stakeholder.objects.get(pk=created.pk).name == "Cooperatie Zonnedak"
+    assert Stakeholder.objects.count() == 2
