@@ -9,11 +9,11 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from config.text import search_text
 from governance.models import Department, Role
 from projects.forms import PersonChoiceField, style_widgets
 from projects.models import DepartmentInvolvement, Project, ProjectQuerySet
 from projects.selectors import Scope, default_scope, project_search, scope_filter, users_in_role
+from web.text import search_text
 
 
 class PersonChoiceFilter(django_filters.ModelChoiceFilter):

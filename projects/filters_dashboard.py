@@ -27,7 +27,6 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import choices_when_rendered
 from governance import options
 from governance.models import Department, Role
 from projects.filters import PersonChoiceFilter
@@ -35,6 +34,7 @@ from projects.filters_friction import SELECT, StatusChoice
 from projects.models import DepartmentInvolvement, FrictionPoint, ProjectQuerySet
 from projects.permissions import AnyUser, is_administrator
 from projects.selectors import users_in_role
+from web.fields import choices_when_rendered
 
 PERIODS = [
     ("30", _("Afgelopen 30 dagen")),

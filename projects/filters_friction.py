@@ -9,10 +9,10 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import choices_when_rendered
 from governance import options
 from governance.models import Department
 from projects.models import FrictionPoint, Project
+from web.fields import choices_when_rendered
 
 PREFIX = "k"
 SELECT = forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"})

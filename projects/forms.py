@@ -11,7 +11,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import IdsChoiceField
 from governance.models import Department, Procedure, Role
 from projects.models import (
     DepartmentInvolvement,
@@ -23,6 +22,7 @@ from projects.models import (
 from projects.selectors import users_in_role
 from projects.services.projects import DepartmentInput, MilestoneInput, PartnerInput
 from stakeholders.models import Stakeholder
+from web.fields import IdsChoiceField
 
 WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",

@@ -12,7 +12,6 @@ from django.db.models import Model, Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import IdsChoiceField
 from governance import options
 from governance.models import Department, Procedure
 from projects.models import FrictionPoint, Project
@@ -21,6 +20,7 @@ from projects.selectors_friction import (
     departments_not_involved_in,
     procedures_active,
 )
+from web.fields import IdsChoiceField
 
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3}

@@ -20,7 +20,7 @@ SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 def audited(*, exclude: tuple[str, ...] = ()):
     """Record every insert, update and delete of the model in the audit trail: on
     PostgreSQL by triggers (bulk writes too), elsewhere by the fallback in
-    ``config/history.py``. ``exclude`` leaves out bookkeeping that says nothing about what
+    ``web/history.py``. ``exclude`` leaves out bookkeeping that says nothing about what
     changed (an update touching only those fields records no event)."""
     return pghistory.track(
         pghistory.InsertEvent(),

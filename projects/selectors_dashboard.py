@@ -258,26 +258,6 @@ def recent_activity(friction: QuerySet[FrictionPoint], *, limit: int = 15) -> li
 # --- paging with a count that is already known --------------------------------------------------
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count, so paging costs no COUNT query of its own (the count
-    comes from an aggregate the page needs anyway)."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:  # type: ignore[override]
-        return self._known_count
-
-
-def page_of(queryset: QuerySet, *, number: Any, per_page: int, count: int) -> Page:
-    paginator = CountedPaginator(queryset, per_page, count=count)
-    page = paginator.get_page(number)
-    page.object_list = list(page.object_list)
-    return page
-
-
 # --- the department inbox -------------------------------------------------------------------------
 
 

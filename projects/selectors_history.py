@@ -16,7 +16,7 @@ Contact persons are named only to those who may see them (the rule of
 erased person's events no longer point to them at all (``contact_erase``).
 
 On SQLite the history holds single-object saves and deletes only; bulk writes are
-recorded on PostgreSQL (see ``config/history.py``).
+recorded on PostgreSQL (see ``web/history.py``).
 """
 
 from __future__ import annotations

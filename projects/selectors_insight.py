@@ -51,12 +51,11 @@ from django.db.models import (
 from django.db.models.functions import Mod, TruncDate, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerOperationalError
-from redis.exceptions import RedisError
 
 from governance.calendar import WorkingCalendar
 from projects.models import FrictionPoint, Project
 from projects.permissions import AnyUser, is_administrator, projects_visible_to
+from web.broker import BROKER_ERRORS
 
 Category = FrictionPoint.Category
 Approach = FrictionPoint.Approach
@@ -74,7 +73,6 @@ logger = logging.getLogger(__name__)
 # see: -1 - (project id mod SHARDS). See ``_bucket``.
 Bucket = int
 SHARDS = 32
-BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
 
 
 def counted_friction() -> QuerySet[FrictionPoint]:

@@ -14,9 +14,9 @@ from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.utils import timezone
 
-from config.history import history_context
 from projects.selectors_insight import insight_refresh
 from projects.services.scan import friction_scan
+from web.history import history_context
 
 RETRY_OPTIONS = {
     "autoretry_for": (DatabaseOperationalError, InterfaceError),

@@ -15,27 +15,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
-from django_htmx.middleware import HtmxDetails
 
-from config.redirects import safe_next
-from config.text import search_text
 from stakeholders import extensions, selectors, services
 from stakeholders.forms import ContactForm, StakeholderCreateForm, StakeholderFilterForm
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import contact_create, contact_update, stakeholder_create
 from stakeholders.similarity import similar_stakeholders
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.htmx import HtmxHttpRequest, is_partial
+from web.redirects import safe_next
+from web.text import search_text
 
 PAGE_SIZE = 25
 DETAIL_TEMPLATE = "stakeholders/stakeholder_detail.html"
@@ -47,10 +42,6 @@ _ELEMENT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 
 def _element_id(value: str | None) -> str:
     return value if value and _ELEMENT_ID.match(value) else ""
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_GET
@@ -73,7 +64,7 @@ def stakeholder_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "partial": _is_partial(request),
+        "partial": is_partial(request),
         "may_add": selectors.may_add_stakeholders(request.user),
     }
     template = "stakeholders/stakeholder_list.html"
@@ -126,7 +117,7 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            if _is_partial(request):
+            if is_partial(request):
                 context = {
                     "stakeholder": stakeholder,
                     "contact": contact,
@@ -141,7 +132,7 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(f"{_detail_url(stakeholder)}#contactpersonen")
     context = {"stakeholder": stakeholder, "contact_form": form, "contact": None}
-    if _is_partial(request) and form.is_bound:
+    if is_partial(request) and form.is_bound:
         response = render(request, DETAIL_TEMPLATE + "#contact_form", context)
         return retarget(reswap(response, "outerHTML"), "#contact-form")
     return render(request, CONTACT_TEMPLATE, context)
@@ -259,13 +250,9 @@ def stakeholder_search(request: HtmxHttpRequest) -> HttpResponse:
         "target": target,
     }
     template = "stakeholders/stakeholder_search.html"
-    if _is_partial(request):
+    if is_partial(request):
         template += "#matches"
     return render(request, template, context)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    return safe_next(request)
 
 
 @require_http_methods(["GET", "POST"])
@@ -282,7 +269,7 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "target": _element_id(source.get("target")),
         "prefix": _element_id(source.get("prefix")),
-        "next": _safe_next(request),
+        "next": safe_next(request),
         "kinds": Stakeholder.Kind.choices,
     }
     form = StakeholderCreateForm(request.POST if request.method == "POST" else None)
@@ -302,7 +289,7 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
     context["form"] = form
     template = "stakeholders/stakeholder_create.html"
     if created is not None:
-        if _is_partial(request):
+        if is_partial(request):
             context["created"] = created
             return render(request, template + "#created", context)
         messages.success(
@@ -311,6 +298,6 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
         if context["next"]:
             return redirect(context["next"])
         return redirect("stakeholders:detail", pk=created.pk)
-    if _is_partial(request):
+    if is_partial(request):
         return render(request, template + "#inline", context)
     return render(request, template, context)

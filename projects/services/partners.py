@@ -122,7 +122,7 @@ def interaction_log(
         )
         people = {author.pk: author, **{person.pk: person for person in staff}}
         # Row by row, not in bulk: a handful of rows, and so the audit trail records them
-        # on SQLite too (its fallback sees single saves only, config/history.py).
+        # on SQLite too (its fallback sees single saves only, web/history.py).
         for contact in {contact.pk: contact for contact in contacts}.values():
             InteractionParticipant.objects.create(interaction=interaction, contact=contact)
         for person in people.values():

@@ -24,7 +24,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.audit_log import security_event
 from governance.models import Department, Procedure, Role
 from projects.models import (
     DepartmentInvolvement,
@@ -38,6 +37,7 @@ from projects.selectors import may_choose_leader, may_create_projects
 from projects.services.conflicts import EditConflict
 from projects.services.rescan import rescan_enqueue
 from stakeholders.models import Stakeholder
+from web.audit_log import security_event
 
 
 @dataclass(frozen=True)

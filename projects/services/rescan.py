@@ -20,15 +20,12 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerOperationalError
-from redis.exceptions import RedisError
 
 from projects.models import FrictionPoint, ProcedureStep
 from projects.tasks import rescan_projects
+from web.broker import BROKER_ERRORS
 
 logger = logging.getLogger(__name__)
-
-BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
 
 
 def rescan_enqueue(*, project_ids: Iterable[int]) -> None:

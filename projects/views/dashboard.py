@@ -7,14 +7,12 @@ filters and pagers swap only the dashboard's body, without JavaScript they load 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Final
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,9 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from config.redirects import safe_next
 from governance.models import Role
 from projects.filters_dashboard import DashboardFilter
 from projects.models import FrictionPoint
@@ -44,18 +40,15 @@ from projects.selectors_dashboard import (
     health_summary,
     label_health,
     milestones_at_risk,
-    page_of,
     recent_activity,
     support_waiting,
     with_dashboard_figures,
 )
 from projects.selectors_partners import overdue_agreements_for_commissioner
 from projects.services.support import TEXT_MAX_LENGTH, friction_point_answer_support
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.htmx import HtmxHttpRequest, is_partial
+from web.pagination import page_of, pager
+from web.redirects import safe_next
 
 TEMPLATE: Final = "projects/dashboard/dashboard.html"
 ANSWER_TEMPLATE: Final = "projects/dashboard/support_answer.html"
@@ -83,47 +76,6 @@ class SupportAnswerForm(forms.Form):
         self.fields["text"].widget.attrs["aria-required"] = "true"
 
 
-@dataclass(frozen=True, slots=True)
-class PageLink:
-    number: int | str
-    url: str = ""
-    current: bool = False
-    ellipsis: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Pager:
-    """Links for ``_pager.html``: each keeps the request's other parameters."""
-
-    label: str
-    target: str
-    links: list[PageLink]
-    previous: str = ""
-    next: str = ""
-
-
-def pager(request: HttpRequest, page: Page, *, param: str, label: str, target: str) -> Pager:
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return "?" + query.urlencode()
-
-    paginator = page.paginator
-    links = [
-        PageLink(number, ellipsis=True)
-        if number == paginator.ELLIPSIS
-        else PageLink(number, url(number), current=number == page.number)
-        for number in paginator.get_elided_page_range(page.number)
-    ]
-    return Pager(
-        label=label,
-        target=target,
-        links=links,
-        previous=url(page.previous_page_number()) if page.has_previous() else "",
-        next=url(page.next_page_number()) if page.has_next() else "",
-    )
-
-
 def may_use_dashboard(user: AnyUser) -> bool:
     """The dashboard is for commissioners (Bureauhoofden) and Beheerders."""
     return has_role(user, Role.COMMISSIONER) or is_administrator(user)
@@ -138,10 +90,6 @@ def dashboard_filter(request: HttpRequest) -> DashboardFilter:
     return DashboardFilter(
         request.GET, queryset=dashboard_friction(projects=projects), user=request.user
     )
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 OVERDUE_SHOWN = 10
@@ -217,7 +165,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "is_administrator": is_administrator(request.user),
         "here": here,
     }
-    template = TEMPLATE + "#body" if _is_partial(request) else TEMPLATE
+    template = TEMPLATE + "#body" if is_partial(request) else TEMPLATE
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -248,12 +196,14 @@ def support_answer(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 context = {"point": point, "update": update, "message": message}
                 return render(request, TEMPLATE + "#support_answered", context)
             messages.success(request, message)
-            return redirect(_safe_next(request, form.cleaned_data.get("next", "")))
+            return redirect(
+                safe_next(
+                    request,
+                    form.cleaned_data.get("next", ""),
+                    fallback=reverse("projects:dashboard"),
+                )
+            )
     context = {"point": point, "form": form, "project": point.project}
     if request.htmx:
         return render(request, TEMPLATE + "#support_item", context)
     return render(request, ANSWER_TEMPLATE, context)
-
-
-def _safe_next(request: HttpRequest, target: str) -> str:
-    return safe_next(request, target, fallback=reverse("projects:dashboard"))

@@ -22,7 +22,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget
-from django_htmx.middleware import HtmxDetails
 
 from projects.filters_friction import PREFIX, FrictionPointFilter
 from projects.forms_friction import (
@@ -56,11 +55,7 @@ from projects.services.friction import (
     friction_point_restore,
 )
 from projects.views.conflicts import carry_version, conflict_rows
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.htmx import HtmxHttpRequest
 
 LOG_TEMPLATE = "projects/friction/_log.html"
 LIST_TEMPLATE = "projects/friction/friction_list.html"

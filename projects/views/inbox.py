@@ -22,7 +22,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from governance.models import Procedure, Role
 from projects.filters_dashboard import InboxFilter
@@ -47,12 +46,8 @@ from projects.services.support import (
     friction_point_think_along,
     procedure_purpose_set,
 )
-from projects.views.dashboard import pager
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.htmx import HtmxHttpRequest, is_partial
+from web.pagination import pager
 
 TEMPLATE: Final = "projects/inbox/inbox.html"
 THINK_ALONG_TEMPLATE: Final = "projects/inbox/think_along.html"
@@ -111,10 +106,6 @@ def may_use_inbox(user: AnyUser) -> bool:
     return has_role(user, Role.DEPARTMENT_HEAD)
 
 
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 @require_GET
 @login_required
 def inbox(request: HtmxHttpRequest) -> HttpResponse:
@@ -138,7 +129,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
         ),
         "procedures": procedures,
     }
-    template = TEMPLATE + "#results" if _is_partial(request) else TEMPLATE
+    template = TEMPLATE + "#results" if is_partial(request) else TEMPLATE
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -27,9 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
-from django_htmx.middleware import HtmxDetails
 
-from config.redirects import safe_next
 from projects.forms_partners import (
     AgreementForm,
     AgreementStatusForm,
@@ -90,11 +88,8 @@ from projects.services.partners import (
 from stakeholders.extensions import PartyPage
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.selectors import may_see_contact_details
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.htmx import HtmxHttpRequest, is_partial
+from web.redirects import safe_next
 
 INTERACTIONS_TEMPLATE = "projects/partners/_interactions.html"
 AGREEMENTS_TEMPLATE = "projects/partners/_agreements.html"
@@ -107,10 +102,6 @@ LIST_PAGE_SIZE = 25
 PORTFOLIO_PAGE_SIZE = 50
 
 
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 def _add_service_errors(form: Form, error: ValidationError) -> None:
     """Put a service's rule violations beside the matching fields, the rest on top."""
     if not hasattr(error, "error_dict"):
@@ -118,10 +109,6 @@ def _add_service_errors(form: Form, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    return safe_next(request, fallback=fallback)
 
 
 # --- what the forms offer ------------------------------------------------------------------
@@ -404,7 +391,7 @@ def _interaction_response(
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            if _is_partial(request):
+            if is_partial(request):
                 item = interaction_queryset().get(pk=interaction.pk)
                 visibility = ContactVisibility(everything=True, party_ids=frozenset())
                 label_participants([item], visibility)
@@ -420,7 +407,7 @@ def _interaction_response(
             )
             return redirect(f"{success_url}#contactmomenten")
     context = {**context, "interaction_form": form}
-    if _is_partial(request) and form.is_bound:
+    if is_partial(request) and form.is_bound:
         response = render(request, INTERACTIONS_TEMPLATE + "#interaction_form", context)
         return retarget(reswap(response, "outerHTML"), "#interaction-form")
     return render(request, INTERACTION_PAGE, context)
@@ -568,7 +555,7 @@ def follow_up_done(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     follow_up_set_done(
         follow_up=follow_up, actor=request.user, done=form.cleaned_data.get("done", False)
     )
-    if _is_partial(request):
+    if is_partial(request):
         interaction.contributable = True
         context = {"follow_up": follow_up, "interaction": interaction, "focus_follow_up": True}
         return render(request, INTERACTIONS_TEMPLATE + "#follow_up", context)
@@ -581,7 +568,7 @@ def follow_up_done(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
         % {"text": follow_up.description},
     )
-    return redirect(_safe_next(request, back) + "#contactmomenten")
+    return redirect(safe_next(request, fallback=back) + "#contactmomenten")
 
 
 # --- agreements ----------------------------------------------------------------------------
@@ -623,7 +610,7 @@ def _agreement_response(
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            if _is_partial(request):
+            if is_partial(request):
                 context = {
                     **context,
                     "agreement": _agreement_row(agreement, request.user, chosen_project),
@@ -636,7 +623,7 @@ def _agreement_response(
             )
             return redirect(f"{success_url}#afspraken")
     context = {**context, "agreement_form": form}
-    if _is_partial(request) and form.is_bound:
+    if is_partial(request) and form.is_bound:
         response = render(request, AGREEMENTS_TEMPLATE + "#agreement_form", context)
         return retarget(reswap(response, "outerHTML"), "#agreement-form")
     return render(request, AGREEMENT_PAGE, context)
@@ -709,21 +696,23 @@ def _agreement_for_user(request: HttpRequest, pk: int, action: Action) -> Agreem
 def _agreement_done(
     request: HtmxHttpRequest, agreement: Agreement, *, message: str, error: str = ""
 ) -> HttpResponse:
-    if _is_partial(request):
+    if is_partial(request):
         context = {
             "agreement": _agreement_row(agreement, request.user, agreement.project),
             "row_message": error or message,
             "row_error": bool(error),
             # The row looks the same as on the page it came from.
             "partners_scope": "party" if request.POST.get("scope") == "party" else "project",
-            "back_url": _safe_next(request, ""),
+            "back_url": safe_next(request, fallback=""),
         }
         return render(request, AGREEMENTS_TEMPLATE + "#agreement_row", context)
     if error:
         messages.error(request, error)
     else:
         messages.success(request, message)
-    return redirect(_safe_next(request, agreement.project.get_absolute_url()) + "#afspraken")
+    return redirect(
+        safe_next(request, fallback=agreement.project.get_absolute_url()) + "#afspraken"
+    )
 
 
 @require_POST

@@ -8,14 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from governance.models import Role
 from projects.filters import ProjectFilter
@@ -53,11 +52,7 @@ from projects.views.conflicts import carry_version, conflict_rows
 from projects.views.friction import friction_log_context
 from projects.views.partners import project_partners_context
 from stakeholders.models import Stakeholder
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.htmx import HtmxHttpRequest, is_partial
 
 PAGE_SIZE: Final = 25
 # Where a Bureauhoofd and an Afdelingshoofd land after logging in.
@@ -70,11 +65,6 @@ ADMINISTRATOR_HOME: Final = ("admin:index", "")
 def _url(target: tuple[str, str]) -> str:
     name, query = target
     return reverse(name) + (f"?{query}" if query else "")
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    # A history restore needs the whole page, not the fragment.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_GET
@@ -106,7 +96,7 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number),
         "ellipsis": page.paginator.ELLIPSIS,
-        "partial": _is_partial(request),
+        "partial": is_partial(request),
         "scope": filterset.chosen_scope,
         "may_create": may_create_projects(request.user),
     }
@@ -318,7 +308,7 @@ def step_status(request: HtmxHttpRequest, pk: int, step_pk: int) -> HttpResponse
     form = StepStatusForm(request.POST)
     if form.is_valid():
         services.step_status_set(step=step, status=form.cleaned_data["status"])
-    if _is_partial(request):
+    if is_partial(request):
         today = timezone.localdate()
         plan = step_plans(steps=[step], today=today)[step.pk]
         context = {

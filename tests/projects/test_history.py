@@ -13,7 +13,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from config.history import history_context
 from governance.models import Department, Procedure, Role
 from projects import tasks
 from projects.models import (
@@ -51,6 +50,7 @@ from tests.factories import (
     StakeholderInvolvementFactory,
     UserFactory,
 )
+from web.history import history_context
 
 pytestmark = pytest.mark.django_db
 

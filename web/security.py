@@ -5,7 +5,7 @@
   no longer sign in. Django's ``SESSION_COOKIE_AGE`` cannot do this alone: it counts from
   the last save of the session, not from the login.
 - ``RefusedAccessMiddleware`` logs every 403, and every 404 a view raised, to the security
-  log (config/audit_log.py).
+  log (web/audit_log.py).
 - ``NoStoreForSignedInMiddleware`` tells browsers and proxies to keep no copy of anything
   sent to a signed-in person (pages, htmx fragments, exports, the admin).
 - ``lockout_response`` is the Dutch page django-axes shows after too many failed logins.
@@ -37,7 +37,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from config.audit_log import security_event
+from web.audit_log import security_event
 
 LOGIN_AT: Final = "bb_login_at"
 SEEN_AT: Final = "bb_seen_at"
