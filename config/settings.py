@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "projects",
     # People and how they sign in: the User admin, the organisation's login, the second factor.
     "accounts",
+    # Demo data and `seed_demo` (demo/__init__.py): not part of the product.
+    "demo",
     # The shared web plumbing (web/__init__.py): security log, audit context, theme.
     "web",
 ]

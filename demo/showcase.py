@@ -2,17 +2,17 @@
 
 Every organisation, person and e-mail address here is invented (``.example`` domains).
 Dates are relative to today; automatic flags are not written here but computed from the
-steps (``projects.demo.flags``), the way the friction engine would raise them.
+steps (``demo.flags``), the way the friction engine would raise them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from projects.demo.clock import Clock
-from projects.demo.flags import resolved_flag
-from projects.demo.organisation import ContactEntry, StakeholderEntry
-from projects.demo.specs import (
+from demo.clock import Clock
+from demo.flags import resolved_flag
+from demo.organisation import ContactEntry, StakeholderEntry
+from demo.specs import (
     FrictionSpec,
     MilestoneSpec,
     ProjectSpec,

@@ -7,7 +7,7 @@ import argparse
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, SHOWCASE_SIZE, demo_seed
+from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, SHOWCASE_SIZE, demo_seed
 from projects.models import Project
 
 

@@ -8,7 +8,7 @@ from itertools import batched
 
 from django.db import models, reset_queries
 
-from projects.demo.specs import ProjectSpec, Refs
+from demo.specs import ProjectSpec, Refs
 from projects.models import (
     DepartmentInvolvement,
     FrictionPoint,

@@ -6,9 +6,9 @@ from django.contrib.auth.models import User
 from django.db import models, reset_queries
 from django.db.models import Q
 
+from demo.organisation import DEMO_ACCOUNTS, DEMO_USER_PREFIX
+from demo.writer import BATCH_SIZE
 from governance.models import ClosedDay, Department, Meeting, MeetingCalendar, Procedure, Sector
-from projects.demo.organisation import DEMO_ACCOUNTS, DEMO_USER_PREFIX
-from projects.demo.writer import BATCH_SIZE
 from projects.models import (
     Agreement,
     DepartmentInvolvement,

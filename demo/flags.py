@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from projects.demo.clock import Clock
-from projects.demo.specs import (
+from demo.clock import Clock
+from demo.specs import (
     FrictionSpec,
     MeetingRef,
     MilestoneSpec,

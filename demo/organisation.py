@@ -15,6 +15,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.utils.text import slugify
 
+from demo.clock import Clock, closed_days
+from demo.specs import MeetingRef, ProcedureRef, Refs
+from demo.writer import BATCH_SIZE
 from governance.models import (
     ClosedDay,
     Department,
@@ -24,9 +27,6 @@ from governance.models import (
     Role,
     Sector,
 )
-from projects.demo.clock import Clock, closed_days
-from projects.demo.specs import MeetingRef, ProcedureRef, Refs
-from projects.demo.writer import BATCH_SIZE
 from stakeholders.models import Contact, Stakeholder
 
 DEMO_PASSWORD = "binnenbuiten"  # noqa: S105 - the documented password of the demo accounts

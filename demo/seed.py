@@ -28,20 +28,20 @@ import pgtrigger
 from django.db import connection, models, transaction
 from django.utils import timezone, translation
 
-from governance.models import ClosedDay, Department, Meeting, MeetingCalendar, Procedure, Sector
-from projects.demo.clock import Clock
-from projects.demo.flags import engine_marks_apply, open_flags
-from projects.demo.generated import (
+from demo.clock import Clock
+from demo.flags import engine_marks_apply, open_flags
+from demo.generated import (
     ProjectGenerator,
     Scale,
     generated_people,
     generated_stakeholders,
 )
-from projects.demo.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD, organisation_write
-from projects.demo.showcase import showcase_projects, showcase_stakeholders
-from projects.demo.specs import ProjectSpec, Refs
-from projects.demo.wipe import demo_users, demo_wipe
-from projects.demo.writer import projects_write, timestamps_as_given
+from demo.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD, organisation_write
+from demo.showcase import showcase_projects, showcase_stakeholders
+from demo.specs import ProjectSpec, Refs
+from demo.wipe import demo_users, demo_wipe
+from demo.writer import projects_write, timestamps_as_given
+from governance.models import ClosedDay, Department, Meeting, MeetingCalendar, Procedure, Sector
 from projects.models import (
     DepartmentInvolvement,
     FrictionPoint,

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from governance.models import Role
-from projects.demo import vocabulary as words
-from projects.demo.clock import Clock
-from projects.demo.flags import resolved_flag
-from projects.demo.organisation import (
+from demo import vocabulary as words
+from demo.clock import Clock
+from demo.flags import resolved_flag
+from demo.organisation import (
     DEMO_USER_PREFIX,
     EXTRA_DEPARTMENTS,
     ContactEntry,
@@ -26,8 +25,8 @@ from projects.demo.organisation import (
     StakeholderEntry,
     extra_head_username,
 )
-from projects.demo.showcase import PORTFOLIO_HOLDERS
-from projects.demo.specs import (
+from demo.showcase import PORTFOLIO_HOLDERS
+from demo.specs import (
     FrictionSpec,
     MilestoneSpec,
     ProjectSpec,
@@ -35,6 +34,7 @@ from projects.demo.specs import (
     StepSpec,
     UpdateSpec,
 )
+from governance.models import Role
 from projects.models import (
     DepartmentInvolvement,
     FrictionPoint,
