@@ -9,10 +9,14 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Samenwerkingsprojecten")
 
     def ready(self) -> None:
+        # The services hand work to the tasks by name (web/broker.py): register them here,
+        # in the web process too, not only where a worker imports them.
+        from projects import tasks  # noqa: F401
+        from projects.sections import party_sections
+
         # The register of parties (a leaf app) shows projects' data through its extension
         # points; see stakeholders/extensions.py.
-        from projects.selectors_partners import annotate_party_list
-        from projects.views.partners import party_sections
+        from projects.selectors.partners import annotate_party_list
         from stakeholders.extensions import register_party_list_annotator, register_party_section
 
         register_party_list_annotator("projects", annotate_party_list)
@@ -20,7 +24,7 @@ class ProjectsConfig(AppConfig):
 
         # The retention purge of contact persons (stakeholders/retention.py): what projects
         # still need of them; and the projects' part of every erasure (stakeholders/erasure.py).
-        from projects.selectors_retention import contacts_no_longer_needed
+        from projects.selectors.retention import contacts_no_longer_needed
         from projects.services.partners import contact_participations_erase
         from stakeholders.erasure import register_contact_erase_step
         from stakeholders.retention import register_retention_rule

@@ -457,7 +457,7 @@ class FrictionPoint(models.Model):
         indexes = [
             models.Index(fields=["project", "status"], name="friction_project_status"),
             models.Index(fields=["status", "-severity"], name="friction_status_severity"),
-            # The commissioning dashboard and the inbox (projects/selectors_dashboard.py):
+            # The commissioning dashboard and the inbox (projects/selectors/dashboard.py):
             # a project's open points by severity and age (health, counts, the open list).
             models.Index(
                 fields=["project", "-severity", "created_at"],

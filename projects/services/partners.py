@@ -31,7 +31,7 @@ from projects.models import (
     StakeholderInvolvement,
 )
 from projects.permissions import Action, can
-from projects.selectors_partners import may_log_party_contact
+from projects.selectors.partners import may_log_party_contact
 from projects.services.rescan import rescan_enqueue
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import stakeholder_delete

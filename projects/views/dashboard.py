@@ -7,32 +7,26 @@ filters and pagers swap only the dashboard's body, without JavaScript they load 
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.models import Role
-from projects.filters_dashboard import DashboardFilter
-from projects.models import FrictionPoint
+from projects.filters.dashboard import dashboard_filter
+from projects.forms.dashboard import SupportAnswerForm
 from projects.permissions import (
-    AnyUser,
     can_answer_support,
     get_friction_point_for_user,
-    has_role,
     is_administrator,
 )
-from projects.selectors_dashboard import (
-    dashboard_friction,
+from projects.selectors.dashboard import (
     dashboard_projects,
     friction_by_severity_and_age,
     friction_summary,
@@ -44,8 +38,8 @@ from projects.selectors_dashboard import (
     support_waiting,
     with_dashboard_figures,
 )
-from projects.selectors_partners import overdue_agreements_for_commissioner
-from projects.services.support import TEXT_MAX_LENGTH, friction_point_answer_support
+from projects.selectors.partners import overdue_agreements_for_commissioner
+from projects.services.support import friction_point_answer_support
 from web.htmx import HtmxHttpRequest, is_partial
 from web.pagination import page_of, pager
 from web.redirects import safe_next
@@ -56,40 +50,6 @@ PROJECTS_PER_PAGE: Final = 25
 FRICTION_PER_PAGE: Final = 20
 AT_RISK_SHOWN: Final = 10
 SUPPORT_PER_PAGE: Final = 10
-
-
-class SupportAnswerForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Jouw antwoord"),
-        max_length=TEXT_MAX_LENGTH,
-        help_text=gettext_lazy("De projectleider ziet je antwoord op de pagina van het knelpunt."),
-        widget=forms.Textarea(
-            attrs={"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3}
-        ),
-    )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, point: FrictionPoint, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"answer-{point.pk}-%s")
-        super().__init__(*args, **kwargs)
-        self.use_required_attribute = False
-        self.fields["text"].widget.attrs["aria-required"] = "true"
-
-
-def may_use_dashboard(user: AnyUser) -> bool:
-    """The dashboard is for commissioners (Bureauhoofden) and Beheerders."""
-    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
-
-
-def dashboard_filter(request: HttpRequest) -> DashboardFilter:
-    """The dashboard's FilterSet over the friction of the user's dashboard projects; the
-    exports and the portfolio report use the same one."""
-    if not may_use_dashboard(request.user):
-        raise PermissionDenied
-    projects = dashboard_projects(user=request.user)
-    return DashboardFilter(
-        request.GET, queryset=dashboard_friction(projects=projects), user=request.user
-    )
 
 
 OVERDUE_SHOWN = 10

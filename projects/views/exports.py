@@ -37,9 +37,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from projects.filters.dashboard import dashboard_filter
 from projects.models import FrictionPoint, FrictionUpdate
 from projects.permissions import get_friction_point_for_user
-from projects.selectors_dashboard import (
+from projects.selectors.dashboard import (
     dashboard_projects,
     group_support,
     health_summary,
@@ -47,7 +48,6 @@ from projects.selectors_dashboard import (
     support_waiting,
     with_health,
 )
-from projects.views.dashboard import dashboard_filter
 
 CHUNK_SIZE: Final = 2000
 SPOOL_BYTES: Final = 8 * 1024 * 1024

@@ -23,22 +23,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, reswap, retarget
 
-from projects.filters_friction import PREFIX, FrictionPointFilter
-from projects.forms_friction import (
+from projects.filters.friction import FILTER_PARAM_PREFIX
+from projects.forms.conflicts import carry_version, conflict_rows
+from projects.forms.friction import (
     FrictionCloseForm,
     FrictionCommentForm,
     FrictionPointEditForm,
     FrictionPointForm,
     FrictionStatusForm,
 )
-from projects.models import FrictionPoint, Project
+from projects.models import FrictionPoint
 from projects.permissions import (
     Action,
     get_friction_point_for_user,
     get_project_for_user,
     project_permissions,
 )
-from projects.selectors_friction import (
+from projects.sections import friction_log_context
+from projects.selectors.friction import (
     friction_point_for_detail,
     friction_point_timeline,
     friction_points_for_log,
@@ -54,7 +56,6 @@ from projects.services.friction import (
     friction_point_request_support,
     friction_point_restore,
 )
-from projects.views.conflicts import carry_version, conflict_rows
 from web.htmx import HtmxHttpRequest
 
 LOG_TEMPLATE = "projects/friction/_log.html"
@@ -63,35 +64,6 @@ FORM_TEMPLATE = "projects/friction/friction_form.html"
 DETAIL_TEMPLATE = "projects/friction/friction_detail.html"
 EDIT_TEMPLATE = "projects/friction/friction_edit.html"
 ARCHIVE_TEMPLATE = "projects/archive_confirm.html"
-FILTER_PARAM_PREFIX = f"{PREFIX}-"
-
-
-def friction_log_context(request: HttpRequest, project: Project) -> dict[str, Any]:
-    """What ``_log.html`` needs: the filtered list, the filters and, for contributors, an
-    empty "Knelpunt melden" form. Filters come from the page's GET parameters ``k-*``.
-
-    The list is evaluated here, so rendering it costs no further queries per row.
-    """
-    permissions = project_permissions(request.user, project)
-    friction_filter = FrictionPointFilter(
-        request.GET, queryset=friction_points_for_log(project=project), project=project
-    )
-    return {
-        "friction_project": project,
-        "friction_perms": permissions,
-        "friction_filter": friction_filter,
-        "friction_points": list(friction_filter.qs),
-        "friction_form": FrictionPointForm(project=project) if permissions["contribute"] else None,
-        "friction_form_inline": True,
-        # The filter form submits to the page it is on, keeping that page's own parameters.
-        "friction_filter_action": request.path,
-        "friction_other_params": [
-            (key, value)
-            for key, values in request.GET.lists()
-            if not key.startswith(FILTER_PARAM_PREFIX)
-            for value in values
-        ],
-    }
 
 
 @login_required

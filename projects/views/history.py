@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from projects.permissions import get_project_for_user
-from projects.selectors_history import project_history
+from projects.selectors.history import project_history
 
 
 @require_GET

@@ -23,13 +23,13 @@ from governance.models import Role
 from projects.charts import stacked_bar_chart
 from projects.models import FrictionPoint
 from projects.permissions import AnyUser, has_role, is_administrator
-from projects.selectors_insight import (
-    insight_figures,
+from projects.selectors.insight import (
     insight_friction,
     lessons_learned,
     ranked_by_count,
     ranked_by_delay,
 )
+from projects.services.insight import insight_figures
 from web.htmx import HtmxHttpRequest
 from web.pagination import page_of, pager
 from web.text import search_text

@@ -17,18 +17,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from projects.forms_partners import (
+from projects.forms.partners import (
     AgreementForm,
     AgreementStatusForm,
     FollowUpDoneForm,
@@ -39,7 +38,6 @@ from projects.models import (
     Agreement,
     DepartmentInvolvement,
     FollowUp,
-    Interaction,
     Project,
     StakeholderInvolvement,
 )
@@ -49,32 +47,29 @@ from projects.permissions import (
     is_administrator,
     project_permissions,
 )
-from projects.selectors_partners import (
-    PARTY_FRICTION_SHOWN,
-    PARTY_INTERACTIONS_SHOWN,
+from projects.sections import (
+    interaction_form,
+    label_party_interactions,
+    party_inputs,
+    party_interactions,
+    project_inputs,
+)
+from projects.selectors.partners import (
     PORTFOLIO_POINTS_SHOWN,
-    PROJECT_INTERACTIONS_SHOWN,
     ContactVisibility,
     agreement_queryset,
-    agreements_for_party,
-    agreements_for_project,
     commissioners,
     contact_visibility,
-    friction_for_party,
     interaction_queryset,
-    interactions_for_party,
     interactions_for_project,
     label_participants,
     may_log_party_contact,
     may_see_portfolio,
-    party_duplicates,
     party_involvements,
     portfolio_description,
     portfolio_grid,
     portfolio_projects,
     portfolio_rows,
-    projects_contributable_by,
-    projects_editable_by,
 )
 from projects.services.partners import (
     FollowUpInput,
@@ -86,14 +81,13 @@ from projects.services.partners import (
     may_update_follow_up,
 )
 from stakeholders.extensions import PartyPage
-from stakeholders.models import Contact, Stakeholder
+from stakeholders.models import Stakeholder
 from stakeholders.selectors import may_see_contact_details
 from web.htmx import HtmxHttpRequest, is_partial
 from web.redirects import safe_next
 
 INTERACTIONS_TEMPLATE = "projects/partners/_interactions.html"
 AGREEMENTS_TEMPLATE = "projects/partners/_agreements.html"
-SECTIONS_TEMPLATE = "projects/partners/party_sections.html"
 INTERACTION_PAGE = "projects/partners/interaction_form.html"
 AGREEMENT_PAGE = "projects/partners/agreement_form.html"
 LIST_PAGE = "projects/partners/interaction_list.html"
@@ -130,208 +124,10 @@ def _project_with_people() -> QuerySet[Project]:
     )
 
 
-def _people(projects: list[Project]) -> list[Any]:
-    """Leaders, commissioners and heads of involved departments of these projects
-    (``department_involvements`` prefetched with the department's head)."""
-    people: dict[int, Any] = {}
-    for project in projects:
-        for person in (project.leader, project.commissioner):
-            people[person.pk] = person
-        for involvement in project.department_involvements.all():
-            head = involvement.department.head
-            if head is not None:
-                people[head.pk] = head
-    return [person for person in people.values() if person.is_active]
-
-
-def _project_inputs(project: Project) -> dict[str, Any]:
-    """Parties, contact persons and colleagues for the forms on a project page: one
-    query (the contacts); the rest comes with ``_project_with_people``."""
-    parties = sorted(
-        (
-            i.stakeholder
-            for i in project.stakeholder_involvements.all()
-            if not i.stakeholder.is_archived  # read-only: nothing new with it
-        ),
-        key=lambda party: party.name.casefold(),
-    )
-    contacts = list(
-        Contact.objects.filter(stakeholder__in=[party.pk for party in parties])
-        .select_related("stakeholder")
-        .order_by("stakeholder__name", "stakeholder_id", "name", "pk")
-    )
-    return {"parties": parties, "contacts": contacts, "staff": _people([project])}
-
-
-def _interaction_form(
-    request: HttpRequest, inputs: dict[str, Any], data: Any = None
-) -> InteractionForm:
-    return InteractionForm(data, user=request.user, **inputs)
-
-
 # --- the project page ----------------------------------------------------------------------
 
 
-def project_partners_context(
-    request: HttpRequest, project: Project, permissions: dict[str, bool]
-) -> dict[str, Any]:
-    """What the project page's "Afspraken" and "Contactmomenten" sections need. Expects
-    the project from ``project_detail_queryset`` (parties, departments and heads loaded).
-    Constant queries: contact moments (3), agreements (1), and for contributors the
-    contact persons (1), for readers whose contacts they may see (1)."""
-    user = request.user
-    today = timezone.localdate()
-    party_ids = frozenset(i.stakeholder_id for i in project.stakeholder_involvements.all())
-    if permissions["contribute"]:
-        # Leader, commissioner, head or Beheerder: involved with every party of the project.
-        visibility = ContactVisibility(everything=False, party_ids=party_ids)
-    else:
-        visibility = contact_visibility(user)
-    interactions = label_participants(
-        interactions_for_project(project=project)[: PROJECT_INTERACTIONS_SHOWN + 1], visibility
-    )
-    for interaction in interactions:
-        interaction.contributable = permissions["contribute"]
-    agreements = list(agreements_for_project(project=project, today=today))
-    for agreement in agreements:
-        agreement.contributable = permissions["contribute"]
-        agreement.editable = permissions["edit"]
-    context: dict[str, Any] = {
-        "partners_project": project,
-        "interactions": interactions[:PROJECT_INTERACTIONS_SHOWN],
-        "interactions_more": len(interactions) > PROJECT_INTERACTIONS_SHOWN,
-        "interactions_all_url": reverse("projects:interaction_list", args=[project.pk]),
-        "partners_scope": "project",
-        "agreements": agreements,
-        "overdue_agreements": [a for a in agreements if a.is_overdue],
-        "interaction_form": None,
-        "agreement_form": None,
-        "interaction_form_action": reverse("projects:interaction_create", args=[project.pk]),
-        "agreement_form_action": reverse("projects:agreement_create", args=[project.pk]),
-        "back_url": project.get_absolute_url(),
-    }
-    if permissions["contribute"] and party_ids:
-        inputs = _project_inputs(project)
-        if inputs["parties"]:  # not when every party is archived
-            context["interaction_form"] = _interaction_form(request, inputs)
-            context["agreement_form"] = AgreementForm(parties=inputs["parties"])
-    return context
-
-
 # --- the party page (a stakeholders.extensions section) ------------------------------------------
-
-
-def _party_inputs(page: PartyPage, involvements: list[StakeholderInvolvement]) -> dict[str, Any]:
-    """Projects the user may contribute to, the party's contact persons (when the user may
-    see them) and the people of those projects, for the forms on a party page: one query
-    (the departments' heads)."""
-    projects = [i.project for i in involvements if i.contributable]
-    prefetch_related_objects(
-        projects,
-        Prefetch(
-            "department_involvements",
-            queryset=DepartmentInvolvement.objects.select_related("department__head"),
-        ),
-    )
-    return {
-        "projects": projects,
-        "contacts": list(page.contacts) if page.show_contact_details else [],
-        "staff": _people(projects),
-    }
-
-
-def _with_party_permissions(queryset: QuerySet, user: Any, *, edit: bool = False) -> QuerySet:
-    """Annotate ``contributable`` (and ``editable``) per row's project, so the rows of many
-    projects cost no query each. Rows without a project are contributable for those who
-    may log contact with the party as such."""
-    one = Project.objects.filter(pk=OuterRef("project"))
-    queryset = queryset.annotate(contributable=Exists(projects_contributable_by(user, one)))
-    if edit:
-        queryset = queryset.annotate(editable=Exists(projects_editable_by(user, one)))
-    return queryset
-
-
-def _party_interactions(request: HttpRequest, page: PartyPage) -> QuerySet[Interaction]:
-    return _with_party_permissions(
-        interactions_for_party(user=request.user, stakeholder=page.stakeholder), request.user
-    )
-
-
-def _label_party_interactions(
-    request: HttpRequest, page: PartyPage, interactions: Any
-) -> list[Interaction]:
-    visibility = ContactVisibility(
-        everything=False,
-        party_ids=frozenset({page.stakeholder.pk} if page.show_contact_details else ()),
-    )
-    labelled = label_participants(interactions, visibility)
-    party_level = may_log_party_contact(request.user)
-    for interaction in labelled:
-        if interaction.project_id is None:
-            interaction.contributable = party_level
-    return labelled
-
-
-def party_context(request: HttpRequest, page: PartyPage) -> dict[str, Any]:
-    """Everything the party page's project sections show, in a fixed number of queries."""
-    user = request.user
-    stakeholder = page.stakeholder
-    today = timezone.localdate()
-    involvements = list(party_involvements(user=user, stakeholder=stakeholder))
-    inputs = _party_inputs(page, involvements)
-    allow_no_project = may_log_party_contact(user)
-    interactions = _label_party_interactions(
-        request, page, _party_interactions(request, page)[: PARTY_INTERACTIONS_SHOWN + 1]
-    )
-    agreements = list(
-        _with_party_permissions(
-            agreements_for_party(user=user, stakeholder=stakeholder, today=today), user, edit=True
-        )
-    )
-    friction = list(
-        friction_for_party(user=user, stakeholder=stakeholder)[: PARTY_FRICTION_SHOWN + 1]
-    )
-    administrator = is_administrator(user)
-    context: dict[str, Any] = {
-        "stakeholder": stakeholder,
-        "involvements": involvements,
-        "interactions": interactions[:PARTY_INTERACTIONS_SHOWN],
-        "interactions_more": len(interactions) > PARTY_INTERACTIONS_SHOWN,
-        "interactions_all_url": reverse("projects:party_interaction_list", args=[stakeholder.pk]),
-        "partners_scope": "party",
-        "agreements": agreements,
-        "overdue_agreements": [a for a in agreements if a.is_overdue],
-        "friction_points": friction[:PARTY_FRICTION_SHOWN],
-        "friction_more": len(friction) > PARTY_FRICTION_SHOWN,
-        "interaction_form": None,
-        "agreement_form": None,
-        "interaction_form_action": reverse(
-            "projects:party_interaction_create", args=[stakeholder.pk]
-        ),
-        "agreement_form_action": reverse("projects:party_agreement_create", args=[stakeholder.pk]),
-        "back_url": reverse("stakeholders:detail", args=[stakeholder.pk]),
-        "is_administrator": administrator,
-        "duplicates": party_duplicates(stakeholder) if administrator else [],
-    }
-    if stakeholder.is_archived:  # read-only: nothing new with an archived party
-        return context
-    if inputs["projects"] or allow_no_project:
-        context["interaction_form"] = InteractionForm(
-            user=user,
-            contacts=inputs["contacts"],
-            staff=inputs["staff"],
-            projects=inputs["projects"],
-            allow_no_project=allow_no_project,
-        )
-    if inputs["projects"]:
-        context["agreement_form"] = AgreementForm(projects=inputs["projects"])
-    return context
-
-
-def party_sections(request: HttpRequest, page: PartyPage) -> str:
-    """The party page's projects, contact moments, agreements and friction (registered
-    with ``stakeholders.extensions`` in ``ProjectsConfig.ready``)."""
-    return render_to_string(SECTIONS_TEMPLATE, party_context(request, page), request=request)
 
 
 def _party_page(request: HttpRequest, pk: int) -> PartyPage:
@@ -420,7 +216,7 @@ def interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(
         request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
     )
-    inputs = _project_inputs(project)
+    inputs = project_inputs(project)
     data = request.POST if request.method == "POST" else None
     context = {
         "partners_project": project,
@@ -429,11 +225,11 @@ def interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "back_url": project.get_absolute_url(),
         "heading_name": project.title,
     }
-    form = _interaction_form(request, inputs, data)
+    form = interaction_form(request, inputs, data)
     return _interaction_response(
         request,
         form=form,
-        fresh_form=lambda: _interaction_form(request, inputs),
+        fresh_form=lambda: interaction_form(request, inputs),
         project=project,
         stakeholder=None,
         context=context,
@@ -450,7 +246,7 @@ def party_interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if page.stakeholder.is_archived:  # read-only, as an archived project is
         raise PermissionDenied
     involvements = list(party_involvements(user=request.user, stakeholder=page.stakeholder))
-    inputs = _party_inputs(page, involvements)
+    inputs = party_inputs(page, involvements)
     allow_no_project = may_log_party_contact(request.user)
     if not inputs["projects"] and not allow_no_project:
         raise PermissionDenied
@@ -520,12 +316,12 @@ def interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def party_interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Every contact moment with a party the user may see, newest first, by pages."""
     party_page = _party_page(request, pk)
-    page = Paginator(_party_interactions(request, party_page), LIST_PAGE_SIZE).get_page(
+    page = Paginator(party_interactions(request, party_page), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
         "page": page,
-        "interactions": _label_party_interactions(request, party_page, page.object_list),
+        "interactions": label_party_interactions(request, party_page, page.object_list),
         "heading_name": party_page.stakeholder.name,
         "back_url": reverse("stakeholders:detail", args=[party_page.stakeholder.pk]),
         "partners_scope": "party",
@@ -635,7 +431,7 @@ def agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(
         request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
     )
-    parties = _project_inputs(project)["parties"]
+    parties = project_inputs(project)["parties"]
     context = {
         "partners_project": project,
         "partners_scope": "project",

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from governance.models import Role
-from projects.filters import ProjectFilter
-from projects.forms import (
+from projects.filters.projects import ProjectFilter
+from projects.forms.conflicts import carry_version, conflict_rows
+from projects.forms.projects import (
     ROWS_MAX,
     DepartmentFormSet,
     MilestoneFormSet,
@@ -34,7 +35,8 @@ from projects.permissions import (
     is_administrator,
     project_permissions,
 )
-from projects.selectors import (
+from projects.sections import friction_log_context, project_partners_context
+from projects.selectors.projects import (
     Scope,
     may_choose_leader,
     may_create_projects,
@@ -48,9 +50,6 @@ from projects.selectors import (
 )
 from projects.services import projects as services
 from projects.services.conflicts import EditConflict
-from projects.views.conflicts import carry_version, conflict_rows
-from projects.views.friction import friction_log_context
-from projects.views.partners import project_partners_context
 from stakeholders.models import Stakeholder
 from web.htmx import HtmxHttpRequest, is_partial
 

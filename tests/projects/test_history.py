@@ -26,7 +26,7 @@ from projects.models import (
     ProcedureStep,
     Project,
 )
-from projects.selectors_history import PAGE_SIZE, object_history, project_history
+from projects.selectors.history import PAGE_SIZE, object_history, project_history
 from projects.services.projects import project_archive, project_update, step_status_set
 from stakeholders.erasure import contact_erase
 from tests.factories import (

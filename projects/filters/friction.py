@@ -15,6 +15,8 @@ from projects.models import FrictionPoint, Project
 from web.fields import choices_when_rendered
 
 PREFIX = "k"
+# The page's GET parameters that belong to these filters (the rest is the page's own).
+FILTER_PARAM_PREFIX = f"{PREFIX}-"
 SELECT = forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"})
 
 

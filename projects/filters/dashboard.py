@@ -22,18 +22,20 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance import options
 from governance.models import Department, Role
-from projects.filters import PersonChoiceFilter
-from projects.filters_friction import SELECT, StatusChoice
+from projects.filters.friction import SELECT, StatusChoice
+from projects.filters.projects import PersonChoiceFilter
 from projects.models import DepartmentInvolvement, FrictionPoint, ProjectQuerySet
-from projects.permissions import AnyUser, is_administrator
-from projects.selectors import users_in_role
+from projects.permissions import AnyUser, has_role, is_administrator
+from projects.selectors.dashboard import dashboard_friction, dashboard_projects
+from projects.selectors.projects import users_in_role
 from web.fields import choices_when_rendered
 
 PERIODS = [
@@ -268,3 +270,19 @@ class InboxFilter(django_filters.FilterSet):
         self, queryset: QuerySet[FrictionPoint], name: str, value: Department | None
     ) -> QuerySet[FrictionPoint]:
         return friction_of_department(queryset, value)
+
+
+def may_use_dashboard(user: AnyUser) -> bool:
+    """The dashboard is for commissioners (Bureauhoofden) and Beheerders."""
+    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
+
+
+def dashboard_filter(request: HttpRequest) -> DashboardFilter:
+    """The dashboard's FilterSet over the friction of the user's dashboard projects; the
+    exports and the portfolio report use the same one."""
+    if not may_use_dashboard(request.user):
+        raise PermissionDenied
+    projects = dashboard_projects(user=request.user)
+    return DashboardFilter(
+        request.GET, queryset=dashboard_friction(projects=projects), user=request.user
+    )

@@ -10,9 +10,15 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Department, Role
-from projects.forms import PersonChoiceField, style_widgets
+from projects.forms.projects import PersonChoiceField, style_widgets
 from projects.models import DepartmentInvolvement, Project, ProjectQuerySet
-from projects.selectors import Scope, default_scope, project_search, scope_filter, users_in_role
+from projects.selectors.projects import (
+    Scope,
+    default_scope,
+    project_search,
+    scope_filter,
+    users_in_role,
+)
 from web.text import search_text
 
 

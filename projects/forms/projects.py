@@ -19,7 +19,7 @@ from projects.models import (
     Project,
     StakeholderInvolvement,
 )
-from projects.selectors import users_in_role
+from projects.selectors.projects import users_in_role
 from projects.services.projects import DepartmentInput, MilestoneInput, PartnerInput
 from stakeholders.models import Stakeholder
 from web.fields import IdsChoiceField

@@ -11,7 +11,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from projects.models import FrictionPoint, Interaction, Project
-from projects.selectors_history import (
+from projects.selectors.history import (
     friction_point_history,
     interaction_history,
     object_history,

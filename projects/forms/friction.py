@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from governance import options
 from governance.models import Department, Procedure
 from projects.models import FrictionPoint, Project
-from projects.selectors_friction import (
+from projects.selectors.friction import (
     departments_involved_in,
     departments_not_involved_in,
     procedures_active,

@@ -39,7 +39,8 @@ from django.utils.translation import gettext as _
 
 from projects.models import FrictionPoint
 from projects.permissions import audience
-from projects.services.scan import PointNote, chunks, in_scope
+from projects.services.scan.common import chunks, in_scope
+from projects.services.scan.results import PointNote
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import admin as governance_admin
 from governance.models import Department, Meeting, MeetingCalendar, Procedure, Role
-from projects.admin_history import AuditTrailAdminMixin
+from projects.admin.history import AuditTrailAdminMixin
 from projects.models import (
     Agreement,
     DepartmentInvolvement,

@@ -51,7 +51,7 @@ from projects.models import (
     Project,
     StakeholderInvolvement,
 )
-from projects.selectors_partners import ContactVisibility, contact_visibility
+from projects.selectors.partners import ContactVisibility, contact_visibility
 from stakeholders.models import Contact
 
 AnyUser = AbstractBaseUser | AnonymousUser

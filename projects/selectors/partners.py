@@ -49,7 +49,7 @@ from projects.models import (
     StakeholderInvolvement,
 )
 from projects.permissions import has_role, is_administrator, projects_visible_to
-from projects.selectors import GRID_LEFT, GRID_PLOT, GRID_TOP, LABEL_MAX, PowerInterestGrid
+from projects.selectors.projects import GRID_LEFT, GRID_PLOT, GRID_TOP, LABEL_MAX, PowerInterestGrid
 from stakeholders.models import Stakeholder
 from stakeholders.selectors import stakeholders_with_visible_contacts
 from stakeholders.similarity import similar_stakeholders

@@ -5,7 +5,7 @@ Every aggregate runs in the database over the friction points that are not archi
 projects that are not archived, counted per bucket (the projects anyone may see, in a few
 shards, and each confidential project apart); a user's figures add up the buckets of the
 projects they may see (``projects_visible_to``), so a confidential project never shows up
-in a count of someone who may not see it. See ``insight_figures``.
+in a count of someone who may not see it. See ``projects.services.insight``.
 
 Definitions:
 
@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
 
-from django.core.cache import cache
 from django.db import NotSupportedError
 from django.db.models import (
     Case,
@@ -55,7 +54,6 @@ from django.utils.translation import gettext as _
 from governance.calendar import WorkingCalendar
 from projects.models import FrictionPoint, Project
 from projects.permissions import AnyUser, is_administrator, projects_visible_to
-from web.broker import BROKER_ERRORS
 
 Category = FrictionPoint.Category
 Approach = FrictionPoint.Approach
@@ -134,7 +132,8 @@ def _level(count: int, maximum: int) -> int:
 
 def _bucket(path: str = "project") -> Case:
     """The bucket a point's figures are kept in: the project's id for a confidential one,
-    else the shard of projects anyone may see it falls in (see ``insight_figures``)."""
+    else the shard of projects anyone may see it falls in (see
+    ``projects.services.insight.insight_figures``)."""
     return Case(
         When(**{f"{path}__is_confidential": True}, then=F(f"{path}_id")),
         default=-1 - Mod(F(f"{path}_id"), Value(SHARDS)),
@@ -560,12 +559,7 @@ def compute_partials(
     return dict(buckets)
 
 
-SNAPSHOT_KEY = "bb-insight:snapshot:v2"
-REFRESH_LOCK_KEY = "bb-insight:refreshing"
-REFRESH_LOCK_SECONDS = 120
-
-
-def _last_change() -> str:
+def last_change() -> str:
     """The last change to any friction point or any project (two index lookups): a
     project made confidential must leave the shared bucket at once, not only after the
     next change to friction."""
@@ -576,49 +570,12 @@ def _last_change() -> str:
     return "|".join(value.isoformat() if value else "-" for value in latest)
 
 
-def _shared(buckets: Mapping[Bucket, Partials]) -> Partials:
+def shared_partials(buckets: Mapping[Bucket, Partials]) -> Partials:
     total = Partials()
     for bucket, partials in buckets.items():
         if bucket < 0:
             total.add(partials)
     return total
-
-
-def insight_refresh(*, today: dt.date | None = None) -> Snapshot:
-    """Compute the snapshot of all figures now and keep it (the task
-    ``projects.tasks.refresh_insight`` runs this in a worker)."""
-    day = today or timezone.localdate()
-    try:
-        started_at = timezone.now()
-        source = _last_change()  # before counting: a change meanwhile makes it stale
-        buckets = compute_partials(counted_friction(), today=day)
-        snapshot = Snapshot(
-            buckets=buckets,
-            shared=_shared(buckets),
-            day=day,
-            source=source,
-            started_at=started_at,
-            computed_at=timezone.now(),
-        )
-        cache.set(SNAPSHOT_KEY, snapshot, None)
-    finally:
-        cache.delete(REFRESH_LOCK_KEY)
-    return snapshot
-
-
-def _request_refresh() -> None:
-    """Ask a worker to recompute the snapshot, once at a time. Without a broker
-    (``CELERY_TASK_ALWAYS_EAGER``) it runs here and now; a broker that is down only
-    leaves the figures as they were (logged)."""
-    from projects.tasks import refresh_insight  # the tasks module imports the services
-
-    if not cache.add(REFRESH_LOCK_KEY, 1, REFRESH_LOCK_SECONDS):
-        return
-    try:
-        refresh_insight.apply_async(retry=False)
-    except BROKER_ERRORS as exc:
-        cache.delete(REFRESH_LOCK_KEY)
-        logger.warning("Insight figures not refreshed, the broker is unreachable (%s)", exc)
 
 
 def visible_confidential(user: AnyUser) -> list[int] | None:
@@ -633,7 +590,7 @@ def visible_confidential(user: AnyUser) -> list[int] | None:
     )
 
 
-def _left_the_shared_figures(snapshot: Snapshot) -> set[int]:
+def shards_left_shared_figures(snapshot: Snapshot) -> set[int]:
     """The shards holding a project made confidential or archived since the snapshot was
     started: their counts in it are no longer for everyone."""
     moved = (
@@ -644,7 +601,7 @@ def _left_the_shared_figures(snapshot: Snapshot) -> set[int]:
     return {shard_of(pk) for pk in moved}
 
 
-def _recount(snapshot: Snapshot, shards: set[int], *, today: dt.date) -> Snapshot:
+def recount(snapshot: Snapshot, shards: set[int], *, today: dt.date) -> Snapshot:
     """The snapshot with these shards (and the confidential projects in them) counted
     again from the database now: a few small queries over a 1/SHARDS part of the points."""
     projects = Project.objects.annotate(shard=-1 - Mod(F("pk"), Value(SHARDS))).filter(
@@ -661,51 +618,9 @@ def _recount(snapshot: Snapshot, shards: set[int], *, today: dt.date) -> Snapsho
     buckets.update(fresh)
     return Snapshot(
         buckets=buckets,
-        shared=_shared(buckets),
+        shared=shared_partials(buckets),
         day=snapshot.day,
         source=snapshot.source,
         started_at=snapshot.started_at,
-        computed_at=snapshot.computed_at,
-    )
-
-
-def insight_figures(*, user: AnyUser, today: dt.date) -> InsightFigures:
-    """Every aggregate of the page for this user, from the snapshot.
-
-    The aggregates read all friction points (about 100,000 at 10,000 projects: most of a
-    second of SQL), so they are not computed per request. One snapshot holds them for
-    everyone, split into buckets: the points on projects anyone may see (in shards by
-    project id), and per confidential project its own. A user's figures add up the
-    buckets they may see, so a confidential project never counts for someone who may not
-    see it, and who may see it is checked on every request.
-
-    A change to any friction point makes the snapshot stale: the page still shows it
-    (with the time it was computed) and a worker recomputes it (without a broker, as in
-    development and tests, that happens at once, so a change shows at once). Only an
-    empty cache (the first view after a deploy or a flush) computes it in the request.
-    One change cannot wait for the worker: a project made confidential or archived since
-    the snapshot began leaves the shared figures in the very next request, broker or
-    not, because the shards holding it are counted again in that request.
-    """
-    snapshot: Snapshot | None = cache.get(SNAPSHOT_KEY)
-    if snapshot is None:
-        snapshot = insight_refresh(today=today)
-    elif snapshot.source != _last_change() or snapshot.day != today:
-        _request_refresh()
-        snapshot = cache.get(SNAPSHOT_KEY) or snapshot
-        if shards := _left_the_shared_figures(snapshot):
-            snapshot = _recount(snapshot, shards, today=snapshot.day)
-    seen = visible_confidential(user)
-    total = Partials()
-    total.add(snapshot.shared)
-    for bucket, partials in snapshot.buckets.items():
-        if bucket >= 0 and (seen is None or bucket in seen):
-            total.add(partials)
-    return InsightFigures(
-        heatmap=build_heatmap(total.heat),
-        procedures=list(total.procedures.values()),
-        resolve_times=build_resolve_times(total.resolve),
-        quarters=build_quarters(total.quarters, today=today),
-        lessons=total.lessons,
         computed_at=snapshot.computed_at,
     )

@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms_friction import CHECKBOX, SELECT, TEXTAREA, TEXTBOX, AriaRequiredForm
+from projects.forms.friction import CHECKBOX, SELECT, TEXTAREA, TEXTBOX, AriaRequiredForm
 from projects.models import Agreement, FollowUp, Interaction, Project
 from stakeholders.models import Contact, Stakeholder
 
