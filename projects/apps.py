@@ -31,3 +31,23 @@ class ProjectsConfig(AppConfig):
 
         register_retention_rule("projects", contacts_no_longer_needed)
         register_contact_erase_step("projects", contact_participations_erase)
+
+        # What projects adds to the admins of the leaves (each registers its own models):
+        # a rescan after a schedule change, merging parties, a contact person's export, and
+        # the audit trail under "Geschiedenis" (web/admin.py).
+        from governance.extensions import register_schedule_listener
+        from projects.selectors.history import audit_trail
+        from projects.services.partners import contact_export, stakeholder_merge
+        from projects.services.rescan import (
+            rescan_enqueue_for_meeting_calendar,
+            rescan_enqueue_for_procedure,
+        )
+        from stakeholders.extensions import register_contact_export, register_party_merge
+        from web.admin import register_audit_trail
+
+        register_schedule_listener(
+            "projects", rescan_enqueue_for_procedure, rescan_enqueue_for_meeting_calendar
+        )
+        register_party_merge(stakeholder_merge)
+        register_contact_export(contact_export)
+        register_audit_trail(audit_trail)

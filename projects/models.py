@@ -507,7 +507,7 @@ class FrictionPoint(models.Model):
 
 
 # The timeline is history itself: entries are never edited or deleted in the admin
-# (projects/admin.py); the audit trail records any change made elsewhere.
+# (projects/admin/friction.py); the audit trail records any change made elsewhere.
 @audited()
 class FrictionUpdate(models.Model):
     """One entry on a friction point's timeline: a comment, answer or status change."""

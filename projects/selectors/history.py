@@ -196,6 +196,19 @@ def object_history(obj: models.Model, *, viewer: AnyUser, page: int | str | None
 # --- the machinery ---------------------------------------------------------------------------
 
 
+def audit_trail(obj: models.Model, *, viewer: AnyUser, page: int | str | None = 1) -> Page:
+    """The admin's "Geschiedenis" of any tracked object (registered with ``web.admin``): a
+    project's shows everything on it too, a friction point's its timeline entries, a
+    contact moment's who took part and its follow-ups."""
+    if isinstance(obj, Project):
+        return project_history(project=obj, viewer=viewer, page=page)
+    if isinstance(obj, FrictionPoint):
+        return friction_point_history(point=obj, viewer=viewer, page=page)
+    if isinstance(obj, Interaction):
+        return interaction_history(interaction=obj, viewer=viewer, page=page)
+    return object_history(obj, viewer=viewer, page=page)
+
+
 def _of_project(parent: type[models.Model], field_name: str, project_pk: int) -> Q:
     """Rows whose ``field_name`` points to a ``parent`` of the project: one that exists or
     one the audit trail remembers (deleted since, or moved to another project)."""
