@@ -216,62 +216,6 @@ class DashboardFilter(django_filters.FilterSet):
         return queryset.filter(created_at__gte=since)
 
 
-class InboxFilter(django_filters.FilterSet):
-    """The department inbox: every point by default (open ones first), narrowed to open or
-    closed ones or to one of the head's departments."""
-
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=StatusChoice.CHOICES,
-        method="filter_status",
-        empty_label=None,
-        widget=SELECT,
-    )
-    department = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"),
-        queryset=Department.objects.none(),
-        method="filter_department",
-        empty_label=_("Al mijn afdelingen"),
-        widget=SELECT,
-    )
-
-    class Meta:
-        model = FrictionPoint
-        fields: list[str] = []
-
-    def __init__(
-        self,
-        data: QueryDict | None = None,
-        queryset: QuerySet[FrictionPoint] | None = None,
-        *,
-        user: AnyUser,
-    ) -> None:
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        if data.get("status") not in StatusChoice.VALUES:
-            data["status"] = StatusChoice.ALL
-        super().__init__(data=data, queryset=queryset)
-        self.filters["department"].queryset = Department.objects.filter(head=user).order_by("name")
-
-    @property
-    def qs(self) -> QuerySet[FrictionPoint]:
-        # An invalid value is ignored rather than emptying the inbox.
-        self.form.is_valid()
-        queryset = self.queryset.all()
-        for name, value in getattr(self.form, "cleaned_data", {}).items():
-            queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    def filter_status(
-        self, queryset: QuerySet[FrictionPoint], name: str, value: str
-    ) -> QuerySet[FrictionPoint]:
-        return queryset.filter(status_q(value))
-
-    def filter_department(
-        self, queryset: QuerySet[FrictionPoint], name: str, value: Department | None
-    ) -> QuerySet[FrictionPoint]:
-        return friction_of_department(queryset, value)
-
-
 def may_use_dashboard(user: AnyUser) -> bool:
     """The dashboard is for commissioners (Bureauhoofden) and Beheerders."""
     return has_role(user, Role.COMMISSIONER) or is_administrator(user)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.models import Procedure, Role
-from projects.filters.dashboard import InboxFilter
+from projects.filters.inbox import InboxFilter
 from projects.forms.inbox import ProcedurePurposeForm, ThinkAlongForm
 from projects.models import FrictionPoint
 from projects.permissions import (
@@ -32,7 +32,7 @@ from projects.permissions import (
     get_friction_point_for_user,
     has_role,
 )
-from projects.selectors.dashboard import (
+from projects.selectors.inbox import (
     inbox_cards,
     inbox_friction,
     inbox_page,
