@@ -47,7 +47,7 @@ from stakeholders.models import Contact
 
 
 def friction_log_context(request: HttpRequest, project: Project) -> dict[str, Any]:
-    """What ``_log.html`` needs: the filtered list, the filters and, for contributors, an
+    """What ``friction_log.html`` needs: the filtered list, the filters and, for contributors, an
     empty "Knelpunt melden" form. Filters come from the page's GET parameters ``k-*``.
 
     The list is evaluated here, so rendering it costs no further queries per row.
@@ -76,7 +76,7 @@ def friction_log_context(request: HttpRequest, project: Project) -> dict[str, An
 
 # --- the outside: contact moments and agreements -----------------------------------------
 
-SECTIONS_TEMPLATE = "projects/partners/party_sections.html"
+SECTIONS_TEMPLATE = "projects/sections/party.html"
 
 
 def people_of(projects: list[Project]) -> list[Any]:

@@ -29,6 +29,7 @@ from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import contact_create, contact_update, stakeholder_create
 from stakeholders.similarity import similar_stakeholders
 from web.htmx import HtmxHttpRequest, is_partial
+from web.pagination import pager
 from web.redirects import safe_next
 from web.text import search_text
 
@@ -64,6 +65,7 @@ def stakeholder_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "pager": pager(request, page, label=_("Paginering")),
         "partial": is_partial(request),
         "may_add": selectors.may_add_stakeholders(request.user),
     }

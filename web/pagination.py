@@ -43,13 +43,17 @@ class Pager:
     """Links for the pagination include: each keeps the request's other parameters."""
 
     label: str
-    target: str
+    target: str  # the element a link swaps with htmx; "" for plain links
     links: list[PageLink]
     previous: str = ""
     next: str = ""
+    number: int = 1
+    pages: int = 1
 
 
-def pager(request: HttpRequest, page: Page, *, param: str, label: str, target: str) -> Pager:
+def pager(
+    request: HttpRequest, page: Page, *, param: str = "page", label: str, target: str = ""
+) -> Pager:
     def url(number: int) -> str:
         query = request.GET.copy()
         query[param] = str(number)
@@ -68,4 +72,6 @@ def pager(request: HttpRequest, page: Page, *, param: str, label: str, target: s
         links=links,
         previous=url(page.previous_page_number()) if page.has_previous() else "",
         next=url(page.next_page_number()) if page.has_next() else "",
+        number=page.number,
+        pages=paginator.num_pages,
     )

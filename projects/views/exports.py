@@ -266,7 +266,7 @@ def friction_report(request: HttpRequest, pk: int, fp: int) -> HttpResponse:
         "timeline": timeline.order_by("created_at", "pk"),
         "today": timezone.localdate(),
     }
-    return render(request, "projects/report/friction_report.html", context)
+    return render(request, "projects/exports/friction_report.html", context)
 
 
 @require_GET
@@ -285,7 +285,7 @@ def portfolio_report(request: HttpRequest) -> HttpResponse:
     if "commissioner" in filterset.filters:
         commissioner = filterset.chosen_commissioner
         if commissioner is None:
-            return render(request, "projects/report/portfolio_report.html", context)
+            return render(request, "projects/exports/portfolio_report.html", context)
     projects = filterset.filter_projects(dashboard_projects(user=request.user)).filter(
         commissioner=commissioner
     )
@@ -310,4 +310,4 @@ def portfolio_report(request: HttpRequest) -> HttpResponse:
             "point_count": len(points),
         }
     )
-    return render(request, "projects/report/portfolio_report.html", context)
+    return render(request, "projects/exports/portfolio_report.html", context)

@@ -58,12 +58,12 @@ from projects.services.friction import (
 )
 from web.htmx import HtmxHttpRequest
 
-LOG_TEMPLATE = "projects/friction/_log.html"
+LOG_TEMPLATE = "projects/sections/friction_log.html"
 LIST_TEMPLATE = "projects/friction/friction_list.html"
 FORM_TEMPLATE = "projects/friction/friction_form.html"
 DETAIL_TEMPLATE = "projects/friction/friction_detail.html"
 EDIT_TEMPLATE = "projects/friction/friction_edit.html"
-ARCHIVE_TEMPLATE = "projects/archive_confirm.html"
+ARCHIVE_TEMPLATE = "projects/projects/archive_confirm.html"
 
 
 @login_required

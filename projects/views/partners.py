@@ -84,10 +84,11 @@ from stakeholders.extensions import PartyPage
 from stakeholders.models import Stakeholder
 from stakeholders.selectors import may_see_contact_details
 from web.htmx import HtmxHttpRequest, is_partial
+from web.pagination import pager
 from web.redirects import safe_next
 
-INTERACTIONS_TEMPLATE = "projects/partners/_interactions.html"
-AGREEMENTS_TEMPLATE = "projects/partners/_agreements.html"
+INTERACTIONS_TEMPLATE = "projects/sections/interactions.html"
+AGREEMENTS_TEMPLATE = "projects/sections/agreements.html"
 INTERACTION_PAGE = "projects/partners/interaction_form.html"
 AGREEMENT_PAGE = "projects/partners/agreement_form.html"
 LIST_PAGE = "projects/partners/interaction_list.html"
@@ -303,6 +304,7 @@ def interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         interaction.contributable = permissions["contribute"]
     context = {
         "page": page,
+        "pager": pager(request, page, label=_("Paginering")),
         "interactions": interactions,
         "heading_name": project.title,
         "back_url": project.get_absolute_url(),
@@ -321,6 +323,7 @@ def party_interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "page": page,
+        "pager": pager(request, page, label=_("Paginering")),
         "interactions": label_party_interactions(request, party_page, page.object_list),
         "heading_name": party_page.stakeholder.name,
         "back_url": reverse("stakeholders:detail", args=[party_page.stakeholder.pk]),
@@ -578,6 +581,7 @@ def portfolio_grid_view(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "commissioner": commissioner,
         "page": page,
+        "pager": pager(request, page, label=_("Paginering")),
         "grid": grid,
         "grid_description": portfolio_description(grid),
     }

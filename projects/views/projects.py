@@ -52,6 +52,7 @@ from projects.services import projects as services
 from projects.services.conflicts import EditConflict
 from stakeholders.models import Stakeholder
 from web.htmx import HtmxHttpRequest, is_partial
+from web.pagination import pager
 
 PAGE_SIZE: Final = 25
 # Where a Bureauhoofd and an Afdelingshoofd land after logging in.
@@ -93,13 +94,12 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
-        "ellipsis": page.paginator.ELLIPSIS,
+        "pager": pager(request, page, label=_("Paginering"), target="#project-results"),
         "partial": is_partial(request),
         "scope": filterset.chosen_scope,
         "may_create": may_create_projects(request.user),
     }
-    template = "projects/project_list.html"
+    template = "projects/projects/project_list.html"
     if context["partial"]:
         template += "#results"
     return render(request, template, context)
@@ -121,7 +121,7 @@ def project_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "status_choices": ProcedureStep.Status.choices,
     }
-    return render(request, "projects/project_detail.html", context)
+    return render(request, "projects/projects/project_detail.html", context)
 
 
 def _formsets(
@@ -180,7 +180,7 @@ def _project_form_page(
         "stakeholder_kinds": Stakeholder.Kind.choices,
         "cancel_url": project.get_absolute_url() if project else reverse("projects:list"),
     }
-    return render(request, "projects/project_form.html", context)
+    return render(request, "projects/projects/project_form.html", context)
 
 
 def _project_form_view(request: HtmxHttpRequest, *, project: Project | None) -> HttpResponse:
@@ -318,7 +318,7 @@ def step_status(request: HtmxHttpRequest, pk: int, step_pk: int) -> HttpResponse
             "status_choices": ProcedureStep.Status.choices,
             "today": today,
         }
-        return render(request, "projects/project_detail.html#step", context)
+        return render(request, "projects/projects/project_detail.html#step", context)
     if form.is_valid():
         messages.success(
             request,
@@ -332,7 +332,7 @@ def step_status(request: HtmxHttpRequest, pk: int, step_pk: int) -> HttpResponse
 
 # --- archive instead of delete -------------------------------------------------------------
 
-ARCHIVE_TEMPLATE = "projects/archive_confirm.html"
+ARCHIVE_TEMPLATE = "projects/projects/archive_confirm.html"
 
 
 def _archive_view(request: HtmxHttpRequest, pk: int, *, archive: bool) -> HttpResponse:
