@@ -29,7 +29,7 @@ from stakeholders import extensions
 from stakeholders.erasure import contact_erase
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import stakeholder_archive, stakeholder_restore
-from web.admin import ArchivedFilter, AuditTrailAdminMixin
+from web.admin import ArchiveActionsMixin, ArchivedFilter, AuditTrailAdminMixin
 
 MERGE_TEMPLATE = "admin/stakeholders/merge.html"
 ERASE_TEMPLATE = "admin/stakeholders/contact_erase.html"
@@ -56,7 +56,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(admin.ModelAdmin):
+class StakeholderAdmin(ArchiveActionsMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "website", "contact_count", "archived_at", "updated_at")
     list_filter = (ArchivedFilter, "kind")
     search_fields = ("name", "description", "contacts__name")
@@ -97,31 +97,13 @@ class StakeholderAdmin(admin.ModelAdmin):
             queryset = queryset.filter(archived_at__isnull=True)
         return queryset, may_have_duplicates
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, *, archive: bool) -> None:
-        done = 0
-        for party in queryset.filter(archived_at__isnull=archive):
-            try:
-                if archive:
-                    stakeholder_archive(stakeholder=party, actor=request.user)
-                else:
-                    stakeholder_restore(stakeholder=party, actor=request.user)
-            except ValidationError:
-                continue  # archived or restored meanwhile
-            done += 1
-        message = (
-            gettext("%(count)d gearchiveerd; niets is verwijderd.")
-            if archive
-            else gettext("%(count)d uit het archief teruggezet.")
-        )
-        self.message_user(request, message % {"count": done}, messages.SUCCESS)
+    @staticmethod
+    def archive_service(party: Stakeholder, actor: Any) -> None:
+        stakeholder_archive(stakeholder=party, actor=actor)
 
-    @admin.action(description=_("Archiveren (niet verwijderen)"), permissions=["change"])
-    def archive_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, archive=True)
-
-    @admin.action(description=_("Uit het archief terugzetten"), permissions=["change"])
-    def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, archive=False)
+    @staticmethod
+    def restore_service(party: Stakeholder, actor: Any) -> None:
+        stakeholder_restore(stakeholder=party, actor=actor)
 
     # --- merging two parties (an action, and a page the party page links to) ---------------
 

@@ -21,14 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect
 
 from stakeholders import extensions, selectors, services
 from stakeholders.forms import ContactForm, StakeholderCreateForm, StakeholderFilterForm
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import contact_create, contact_update, stakeholder_create
 from stakeholders.similarity import similar_stakeholders
-from web.htmx import HtmxHttpRequest, is_partial
+from web.forms import add_service_errors
+from web.htmx import HtmxHttpRequest, form_again, is_partial
 from web.pagination import pager
 from web.redirects import safe_next
 from web.text import search_text
@@ -117,7 +118,7 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         try:
             contact = contact_create(stakeholder=stakeholder, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if is_partial(request):
                 context = {
@@ -135,8 +136,7 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{_detail_url(stakeholder)}#contactpersonen")
     context = {"stakeholder": stakeholder, "contact_form": form, "contact": None}
     if is_partial(request) and form.is_bound:
-        response = render(request, DETAIL_TEMPLATE + "#contact_form", context)
-        return retarget(reswap(response, "outerHTML"), "#contact-form")
+        return form_again(request, DETAIL_TEMPLATE, "contact_form", context)
     return render(request, CONTACT_TEMPLATE, context)
 
 
@@ -161,7 +161,7 @@ def contact_edit(request: HtmxHttpRequest, pk: int, contact_pk: int) -> HttpResp
         try:
             contact_update(contact=contact, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Contactpersoon %(name)s is bijgewerkt.") % {"name": contact.name}
@@ -224,14 +224,6 @@ def stakeholder_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _detail_url(stakeholder: Stakeholder) -> str:
     return reverse("stakeholders:detail", args=[stakeholder.pk])
-
-
-def _add_errors(form: ContactForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_GET

@@ -1,5 +1,5 @@
-"""Pieces every app's admin shares: the "gearchiveerd" filter, and "Geschiedenis" with the
-audit trail.
+"""Pieces every app's admin shares: the "gearchiveerd" filter, the archive and restore
+actions, and "Geschiedenis" with the audit trail.
 
 The trail is read by whichever app registers it with ``register_audit_trail`` from its
 ``AppConfig.ready()`` (``projects`` does: it knows whose contact details a viewer may
@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 AUDIT_PAGE_VAR = "wijzigingen"
@@ -44,6 +46,39 @@ class ArchivedFilter(admin.SimpleListFilter):
         if self.value() == "ja":
             return queryset.filter(archived_at__isnull=False)
         return queryset
+
+
+class ArchiveActionsMixin:
+    """ "Archiveren (niet verwijderen)" and "Uit het archief terugzetten" as actions that go
+    through the services, so the history and the security log say who did it. The admin
+    names them: ``archive_service(obj, actor)`` and ``restore_service(obj, actor)``."""
+
+    actions = ("archive_selected", "restore_selected")
+    archive_service: Callable[[Any, Any], object]
+    restore_service: Callable[[Any, Any], object]
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, *, archive: bool) -> None:
+        done = 0
+        for obj in queryset.filter(archived_at__isnull=archive):
+            try:
+                (self.archive_service if archive else self.restore_service)(obj, request.user)
+            except ValidationError:
+                continue  # archived or restored meanwhile
+            done += 1
+        message = (
+            gettext("%(count)d gearchiveerd; niets is verwijderd.")
+            if archive
+            else gettext("%(count)d uit het archief teruggezet.")
+        )
+        self.message_user(request, message % {"count": done}, messages.SUCCESS)  # type: ignore[attr-defined]
+
+    @admin.action(description=_("Archiveren (niet verwijderen)"), permissions=["change"])
+    def archive_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, archive=True)
+
+    @admin.action(description=_("Uit het archief terugzetten"), permissions=["change"])
+    def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, archive=False)
 
 
 class AuditTrailAdminMixin:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
@@ -19,6 +19,7 @@ from projects.models import (
 from projects.services.projects import (
     step_departments_involve,
 )
+from web.admin import ArchiveActionsMixin
 
 COMMISSIONER_ERROR = _(
     "Kies een bureauhoofd: alleen gebruikers in de groep Bureauhoofd kunnen opdrachtgever "
@@ -40,38 +41,12 @@ def _person_label(user: Any) -> str:
     return f"{full_name} ({user.username})" if full_name else user.username
 
 
-class ArchiveInsteadOfDeleteMixin:
+class ArchiveInsteadOfDeleteMixin(ArchiveActionsMixin):
     """Projects and friction points are archived, never deleted (nothing gets lost): no
-    delete permission, and "archive"/"restore" actions that go through the services, so
-    the point's timeline and the security log say who did it."""
-
-    actions = ("archive_selected", "restore_selected")
-    archive_service: Any
-    restore_service: Any
+    delete permission, and the archive and restore actions."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def _each(self, request: HttpRequest, queryset: QuerySet, *, archive: bool) -> None:
-        todo = queryset.filter(archived_at__isnull=archive)
-        done = 0
-        for obj in todo:
-            (self.archive_service if archive else self.restore_service)(obj, request.user)
-            done += 1
-        message = (
-            gettext("%(count)d gearchiveerd; niets is verwijderd.")
-            if archive
-            else gettext("%(count)d uit het archief teruggezet.")
-        )
-        self.message_user(request, message % {"count": done}, messages.SUCCESS)
-
-    @admin.action(description=_("Archiveren (niet verwijderen)"), permissions=["change"])
-    def archive_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, archive=True)
-
-    @admin.action(description=_("Uit het archief terugzetten"), permissions=["change"])
-    def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, archive=False)
 
 
 class VersionBumpMixin:

@@ -30,7 +30,14 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import options
 from governance.models import Department, Role
-from projects.filters.friction import SELECT, StatusChoice
+from projects.filters.friction import (
+    SELECT,
+    FrictionFilterSet,
+    StatusChoice,
+    choice_or_default,
+    status_filter,
+    status_q,
+)
 from projects.filters.projects import PersonChoiceFilter
 from projects.models import DepartmentInvolvement, FrictionPoint, ProjectQuerySet
 from projects.permissions import AnyUser, has_role, is_administrator
@@ -47,29 +54,7 @@ PERIODS = [
 PROJECT_FILTERS = ("commissioner", "department")
 
 
-def status_q(value: str) -> Q:
-    """The friction status choice as a condition (``StatusChoice``)."""
-    if value == StatusChoice.CLOSED:
-        return ~Q(status__in=FrictionPoint.OPEN_STATUSES)
-    if value == StatusChoice.ALL:
-        return Q()
-    return Q(status__in=FrictionPoint.OPEN_STATUSES)
-
-
-def friction_of_department(
-    queryset: QuerySet[FrictionPoint], department: Department | None
-) -> QuerySet[FrictionPoint]:
-    """Points naming ``department`` or about one of its procedures."""
-    if department is None:
-        return queryset
-    # A subquery rather than a join on the departments, so no point is listed twice.
-    named = FrictionPoint.departments.through.objects.filter(department=department).values(
-        "frictionpoint_id"
-    )
-    return queryset.filter(Q(pk__in=named) | Q(procedure__department=department))
-
-
-class DashboardFilter(django_filters.FilterSet):
+class DashboardFilter(FrictionFilterSet):
     commissioner = PersonChoiceFilter(
         label=_("Opdrachtgever"),
         queryset=users_in_role(Role.COMMISSIONER),
@@ -84,13 +69,7 @@ class DashboardFilter(django_filters.FilterSet):
         empty_label=_("Alle afdelingen"),
         widget=SELECT,
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=StatusChoice.CHOICES,
-        method="filter_status",
-        empty_label=None,
-        widget=SELECT,
-    )
+    status = status_filter()
     category = django_filters.ChoiceFilter(
         label=_("Categorie"),
         choices=FrictionPoint.Category.choices,
@@ -111,10 +90,6 @@ class DashboardFilter(django_filters.FilterSet):
         widget=SELECT,
     )
 
-    class Meta:
-        model = FrictionPoint
-        fields: list[str] = []
-
     def __init__(
         self,
         data: QueryDict | None = None,
@@ -122,9 +97,7 @@ class DashboardFilter(django_filters.FilterSet):
         *,
         user: AnyUser,
     ) -> None:
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        if data.get("status") not in StatusChoice.VALUES:
-            data["status"] = StatusChoice.OPEN
+        data = choice_or_default(data, "status", StatusChoice.VALUES, StatusChoice.OPEN)
         super().__init__(data=data, queryset=queryset)
         self.user = user
         # Only a Beheerder sees other commissioners' dashboards.
@@ -196,16 +169,6 @@ class DashboardFilter(django_filters.FilterSet):
         )
 
     # --- the filter methods ----------------------------------------------------------------
-
-    def filter_status(
-        self, queryset: QuerySet[FrictionPoint], name: str, value: str
-    ) -> QuerySet[FrictionPoint]:
-        return queryset.filter(status_q(value))
-
-    def filter_department(
-        self, queryset: QuerySet[FrictionPoint], name: str, value: Department | None
-    ) -> QuerySet[FrictionPoint]:
-        return friction_of_department(queryset, value)
 
     def filter_period(
         self, queryset: QuerySet[FrictionPoint], name: str, value: str

@@ -44,7 +44,71 @@ class ArchiveChoice:
     VALUES = {WITHOUT, ONLY, WITH}
 
 
-class FrictionPointFilter(django_filters.FilterSet):
+def choice_or_default(
+    data: QueryDict | None, key: str, values: set[str], default: str
+) -> QueryDict:
+    """A mutable copy of ``data`` whose ``key`` is one of ``values``, else ``default``: an
+    unknown value falls back to the default instead of emptying the list."""
+    data = data.copy() if data is not None else QueryDict(mutable=True)
+    if data.get(key) not in values:
+        data[key] = default
+    return data
+
+
+def status_q(value: str) -> Q:
+    """The friction status choice as a condition (``StatusChoice``)."""
+    if value == StatusChoice.CLOSED:
+        return ~Q(status__in=FrictionPoint.OPEN_STATUSES)
+    if value == StatusChoice.ALL:
+        return Q()
+    return Q(status__in=FrictionPoint.OPEN_STATUSES)
+
+
+def friction_of_department(
+    queryset: QuerySet[FrictionPoint], department: Department | None
+) -> QuerySet[FrictionPoint]:
+    """Points naming ``department`` or about one of its procedures."""
+    if department is None:
+        return queryset
+    # A subquery rather than a join on the departments, so no point is listed twice (and a
+    # count annotation is not multiplied).
+    named = FrictionPoint.departments.through.objects.filter(department=department).values(
+        "frictionpoint_id"
+    )
+    return queryset.filter(Q(pk__in=named) | Q(procedure__department=department))
+
+
+def status_filter() -> django_filters.ChoiceFilter:
+    """Open points, closed ones or all (``StatusChoice``), through ``filter_status``."""
+    return django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=StatusChoice.CHOICES,
+        method="filter_status",
+        empty_label=None,
+        widget=SELECT,
+    )
+
+
+class FrictionFilterSet(django_filters.FilterSet):
+    """What every filter of friction points shares: the model and the filter methods of
+    the status and the department (each subclass declares its own filters, in its order)."""
+
+    class Meta:
+        model = FrictionPoint
+        fields: list[str] = []
+
+    def filter_status(
+        self, queryset: QuerySet[FrictionPoint], name: str, value: str
+    ) -> QuerySet[FrictionPoint]:
+        return queryset.filter(status_q(value))
+
+    def filter_department(
+        self, queryset: QuerySet[FrictionPoint], name: str, value: Department | None
+    ) -> QuerySet[FrictionPoint]:
+        return friction_of_department(queryset, value)
+
+
+class FrictionPointFilter(FrictionFilterSet):
     """Status defaults to open points; an unknown status value also falls back to open.
     Archived points are left out unless the archive filter asks for them.
 
@@ -52,13 +116,7 @@ class FrictionPointFilter(django_filters.FilterSet):
     label names exactly one field.
     """
 
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=StatusChoice.CHOICES,
-        method="filter_status",
-        empty_label=None,
-        widget=SELECT,
-    )
+    status = status_filter()
     severity = django_filters.ChoiceFilter(
         label=_("Zwaarte"),
         choices=FrictionPoint.Severity.choices,
@@ -92,10 +150,6 @@ class FrictionPointFilter(django_filters.FilterSet):
         widget=SELECT,
     )
 
-    class Meta:
-        model = FrictionPoint
-        fields: list[str] = []
-
     def __init__(
         self,
         data: QueryDict | None = None,
@@ -104,13 +158,10 @@ class FrictionPointFilter(django_filters.FilterSet):
         project: Project,
         prefix: str = PREFIX,
     ) -> None:
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        status_key = f"{prefix}-status"
-        if data.get(status_key) not in StatusChoice.VALUES:
-            data[status_key] = StatusChoice.OPEN
-        archive_key = f"{prefix}-archive"
-        if data.get(archive_key) not in ArchiveChoice.VALUES:
-            data[archive_key] = ArchiveChoice.WITHOUT
+        data = choice_or_default(data, f"{prefix}-status", StatusChoice.VALUES, StatusChoice.OPEN)
+        data = choice_or_default(
+            data, f"{prefix}-archive", ArchiveChoice.VALUES, ArchiveChoice.WITHOUT
+        )
         super().__init__(data=data, queryset=queryset, prefix=prefix)
         self.filters["department"].queryset = Department.objects.all()
 
@@ -125,15 +176,6 @@ class FrictionPointFilter(django_filters.FilterSet):
             )
         return self._form
 
-    def filter_status(
-        self, queryset: QuerySet[FrictionPoint], name: str, value: str
-    ) -> QuerySet[FrictionPoint]:
-        if value == StatusChoice.OPEN:
-            return queryset.filter(status__in=FrictionPoint.OPEN_STATUSES)
-        if value == StatusChoice.CLOSED:
-            return queryset.exclude(status__in=FrictionPoint.OPEN_STATUSES)
-        return queryset
-
     def filter_archive(
         self, queryset: QuerySet[FrictionPoint], name: str, value: str
     ) -> QuerySet[FrictionPoint]:
@@ -142,15 +184,6 @@ class FrictionPointFilter(django_filters.FilterSet):
         if value == ArchiveChoice.WITH:
             return queryset
         return queryset.filter(archived_at__isnull=True)
-
-    def filter_department(
-        self, queryset: QuerySet[FrictionPoint], name: str, value: Department
-    ) -> QuerySet[FrictionPoint]:
-        # A subquery rather than a join, so the comment count annotation is not multiplied.
-        named = FrictionPoint.departments.through.objects.filter(department=value).values(
-            "frictionpoint_id"
-        )
-        return queryset.filter(Q(pk__in=named) | Q(procedure__department=value))
 
     @property
     def is_filtered(self) -> bool:

@@ -8,23 +8,22 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Department
-from projects.filters.dashboard import friction_of_department, status_q
-from projects.filters.friction import SELECT, StatusChoice
+from projects.filters.friction import (
+    SELECT,
+    FrictionFilterSet,
+    StatusChoice,
+    choice_or_default,
+    status_filter,
+)
 from projects.models import FrictionPoint
 from projects.permissions import AnyUser
 
 
-class InboxFilter(django_filters.FilterSet):
+class InboxFilter(FrictionFilterSet):
     """The department inbox: every point by default (open ones first), narrowed to open or
     closed ones or to one of the head's departments."""
 
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=StatusChoice.CHOICES,
-        method="filter_status",
-        empty_label=None,
-        widget=SELECT,
-    )
+    status = status_filter()
     department = django_filters.ModelChoiceFilter(
         label=_("Afdeling"),
         queryset=Department.objects.none(),
@@ -33,10 +32,6 @@ class InboxFilter(django_filters.FilterSet):
         widget=SELECT,
     )
 
-    class Meta:
-        model = FrictionPoint
-        fields: list[str] = []
-
     def __init__(
         self,
         data: QueryDict | None = None,
@@ -44,9 +39,7 @@ class InboxFilter(django_filters.FilterSet):
         *,
         user: AnyUser,
     ) -> None:
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        if data.get("status") not in StatusChoice.VALUES:
-            data["status"] = StatusChoice.ALL
+        data = choice_or_default(data, "status", StatusChoice.VALUES, StatusChoice.ALL)
         super().__init__(data=data, queryset=queryset)
         self.filters["department"].queryset = Department.objects.filter(head=user).order_by("name")
 
@@ -58,13 +51,3 @@ class InboxFilter(django_filters.FilterSet):
         for name, value in getattr(self.form, "cleaned_data", {}).items():
             queryset = self.filters[name].filter(queryset, value)
         return queryset
-
-    def filter_status(
-        self, queryset: QuerySet[FrictionPoint], name: str, value: str
-    ) -> QuerySet[FrictionPoint]:
-        return queryset.filter(status_q(value))
-
-    def filter_department(
-        self, queryset: QuerySet[FrictionPoint], name: str, value: Department | None
-    ) -> QuerySet[FrictionPoint]:
-        return friction_of_department(queryset, value)

@@ -29,6 +29,17 @@ CHECKBOX = {"class": "utrecht-checkbox utrecht-checkbox--html-input"}
 COMMENT_MAX_LENGTH = 5000
 
 
+def support_asked_field(help_text: str) -> forms.ChoiceField:
+    """ "Ondersteuning vragen": what the commissioner is asked for, optional."""
+    return forms.ChoiceField(
+        label=_("Ondersteuning vragen"),
+        required=False,
+        choices=FrictionPoint.Support.choices,
+        help_text=help_text,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+
 class GroupedModelChoiceIterator(ModelChoiceIterator):
     """Yields the choices in <optgroup>s, one per ``field.group_label(obj)``; the queryset
     must be ordered by that group."""
@@ -136,15 +147,11 @@ class FrictionPointForm(AriaRequiredForm):
         ),
         widget=forms.Textarea(attrs=TEXTAREA),
     )
-    support_asked = forms.ChoiceField(
-        label=_("Ondersteuning vragen"),
-        required=False,
-        choices=FrictionPoint.Support.choices,
-        help_text=_(
+    support_asked = support_asked_field(
+        _(
             "Je opdrachtgever denkt mee: met kennis, een luisterend oor "
             "of de kortste route naar het bestuur."
-        ),
-        widget=forms.Select(attrs=SELECT),
+        )
     )
 
     OPTIONAL_FIELDS = ("description", "category", "purpose_question", "support_asked")
@@ -258,15 +265,11 @@ class FrictionCommentForm(AriaRequiredForm):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
-    support_asked = forms.ChoiceField(
-        label=_("Ondersteuning vragen"),
-        required=False,
-        choices=FrictionPoint.Support.choices,
-        help_text=_(
+    support_asked = support_asked_field(
+        _(
             "Vraag je opdrachtgever om kennis, een luisterend oor "
             "of de kortste route naar het bestuur."
-        ),
-        widget=forms.Select(attrs=SELECT),
+        )
     )
 
     def __init__(self, *args: Any, point: FrictionPoint, **kwargs: Any) -> None:

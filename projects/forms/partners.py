@@ -61,6 +61,33 @@ class ObjectsChoiceField(forms.TypedMultipleChoiceField):
         return [self.objects[pk] for pk in super().clean(value)]
 
 
+def _party_name(party: Stakeholder) -> str:
+    return party.name
+
+
+def _project_title(project: Project) -> str:
+    return project.title
+
+
+def _offer(
+    form: forms.Form,
+    name: str,
+    objects: Sequence[Any] | None,
+    label: Callable[[Any], str],
+    **options: Any,
+) -> None:
+    """Offer ``objects`` in the field ``name`` (``options`` set on the field first), or
+    drop the field where the page fixes that choice (``None``: the party on its own page,
+    the project on the project's page)."""
+    if objects is None:
+        del form.fields[name]
+        return
+    field = form.fields[name]
+    for option, value in options.items():
+        setattr(field, option, value)
+    field.set_objects(objects, label)
+
+
 class InteractionForm(AriaRequiredForm):
     """The short form: date, kind, party (or project, from the party's page), the party's
     contact persons who took part, a summary; one follow-up action optional.
@@ -158,21 +185,19 @@ class InteractionForm(AriaRequiredForm):
         people = {person.pk: person for person in staff}
         people.setdefault(user.pk, user)
         by_name = sorted(people.values(), key=lambda person: person_name(person).casefold())
-        if parties is None:
-            del self.fields["stakeholder"]
-        else:
-            self.fields["stakeholder"].set_objects(parties, lambda party: party.name)
-        if projects is None:
-            del self.fields["project"]
-        else:
-            field = self.fields["project"]
-            field.required = not allow_no_project
-            field.empty_label = (
+        _offer(self, "stakeholder", parties, _party_name)
+        _offer(
+            self,
+            "project",
+            projects,
+            _project_title,
+            required=not allow_no_project,
+            empty_label=(
                 _("Geen project: contact met de partij zelf")
                 if allow_no_project
                 else _("Kies een project")
-            )
-            field.set_objects(projects, lambda project: project.title)
+            ),
+        )
         self.contact_objects = list(contacts)
         self.fields["contacts"].set_objects(self.contact_objects, contact_label)
         self.fields["staff"].set_objects(
@@ -286,14 +311,8 @@ class AgreementForm(AriaRequiredForm):
     ) -> None:
         kwargs.setdefault("auto_id", "agreement_%s")
         super().__init__(*args, **kwargs)
-        if parties is None:
-            del self.fields["stakeholder"]
-        else:
-            self.fields["stakeholder"].set_objects(parties, lambda party: party.name)
-        if projects is None:
-            del self.fields["project"]
-        else:
-            self.fields["project"].set_objects(projects, lambda project: project.title)
+        _offer(self, "stakeholder", parties, _party_name)
+        _offer(self, "project", projects, _project_title)
         self.mark_required()
 
 

@@ -243,17 +243,23 @@ class BaseDepartmentFormSet(SharedChoicesFormSet):
 # server build (a forged TOTAL_FORMS of a billion builds no more than this).
 ROWS_MAX = 100
 
+# Every formset of the project form: one empty row to fill in, rows removed by a checkbox, at
+# most ROWS_MAX rows (also when more are posted).
+ROW_FORMSET_OPTIONS: dict[str, Any] = {
+    "extra": 1,
+    "can_delete": True,
+    "can_delete_extra": False,
+    "max_num": ROWS_MAX,
+    "absolute_max": ROWS_MAX,
+    "validate_max": True,
+}
+
 DepartmentFormSet = inlineformset_factory(
     Project,
     DepartmentInvolvement,
     form=DepartmentInvolvementForm,
     formset=BaseDepartmentFormSet,
-    extra=1,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=ROWS_MAX,
-    absolute_max=ROWS_MAX,
-    validate_max=True,
+    **ROW_FORMSET_OPTIONS,
 )
 
 SCORE_ERRORS = {
@@ -348,12 +354,7 @@ PartnerFormSet = inlineformset_factory(
     StakeholderInvolvement,
     form=StakeholderInvolvementForm,
     formset=BasePartnerFormSet,
-    extra=1,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=ROWS_MAX,
-    absolute_max=ROWS_MAX,
-    validate_max=True,
+    **ROW_FORMSET_OPTIONS,
 )
 
 
@@ -456,12 +457,7 @@ MilestoneFormSet = inlineformset_factory(
     Milestone,
     form=MilestoneForm,
     formset=BaseMilestoneFormSet,
-    extra=1,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=ROWS_MAX,
-    absolute_max=ROWS_MAX,
-    validate_max=True,
+    **ROW_FORMSET_OPTIONS,
 )
 
 

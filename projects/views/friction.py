@@ -14,14 +14,13 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import push_url, reswap, retarget
+from django_htmx.http import push_url
 
 from projects.filters.friction import FILTER_PARAM_PREFIX
 from projects.forms.conflicts import carry_version, conflict_rows
@@ -56,7 +55,8 @@ from projects.services.friction import (
     friction_point_request_support,
     friction_point_restore,
 )
-from web.htmx import HtmxHttpRequest
+from web.forms import add_service_errors
+from web.htmx import HtmxHttpRequest, form_again
 
 LOG_TEMPLATE = "projects/sections/friction_log.html"
 LIST_TEMPLATE = "projects/friction/friction_list.html"
@@ -103,7 +103,7 @@ def friction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 support_asked=cleaned["support_asked"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if request.htmx:
                 context = {
@@ -119,8 +119,7 @@ def friction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx and data is not None:
         # The inline form targets the log's rows; a form with errors replaces itself.
         context["friction_form_inline"] = True
-        response = render(request, FORM_TEMPLATE + "#friction_form", context)
-        return retarget(reswap(response, "outerHTML"), "#friction-form")
+        return form_again(request, FORM_TEMPLATE, "friction_form", context)
     return render(request, FORM_TEMPLATE, context)
 
 
@@ -151,7 +150,7 @@ def friction_comment(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse
                     point=point, author=request.user, text=form.cleaned_data["text"]
                 )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             message = _("Ondersteuning gevraagd") if support else _("Reactie geplaatst")
             return _detail_done(request, point, message=message, focus="timeline")
@@ -173,7 +172,7 @@ def friction_status(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if old_status == FrictionPoint.Status.CLOSED:
                 message = _("Knelpunt heropend")
@@ -200,7 +199,7 @@ def friction_close(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _detail_done(request, point, message=_("Knelpunt gesloten"), focus="status")
     return _detail_again(request, point, close_form=form, focus="close")
@@ -225,7 +224,7 @@ def friction_edit(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
             form.add_error(None, error)
             conflict = _point_conflict(form, point)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if update is None:
                 messages.info(request, _("Er was niets gewijzigd."))
@@ -353,15 +352,6 @@ def _detail_again(
     context = _detail_context(request, point, focus=focus, **forms)
     template = DETAIL_TEMPLATE + "#point_response" if request.htmx else DETAIL_TEMPLATE
     return render(request, template, context)
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's rule violations beside the matching fields, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _page_url_with_filters(request: HtmxHttpRequest) -> str:

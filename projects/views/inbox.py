@@ -43,6 +43,7 @@ from projects.services.support import (
     friction_point_think_along,
     procedure_purpose_set,
 )
+from web.forms import add_service_errors
 from web.htmx import HtmxHttpRequest, is_partial
 from web.pagination import pager
 
@@ -100,7 +101,7 @@ def think_along(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 proposal=form.cleaned_data.get("proposal", ""),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             message = (
                 _("Je voorstel staat op de tijdlijn van het knelpunt.")
@@ -129,7 +130,7 @@ def procedure_purpose(request: HtmxHttpRequest, procedure_pk: int) -> HttpRespon
         try:
             procedure_purpose_set(procedure=procedure, purpose=form.cleaned_data["purpose"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             message = _("De bedoeling van %(name)s is opgeslagen.") % {"name": procedure.name}
             if not request.htmx:
@@ -162,8 +163,3 @@ def _item(
     fresh = inbox_cards(inbox_friction(user=request.user).filter(pk=point.pk)).first() or point
     fresh.think_form = form or ThinkAlongForm(point=fresh)
     return render(request, TEMPLATE + "#item", {"point": fresh, "message": message})
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

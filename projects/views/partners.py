@@ -18,14 +18,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
 from projects.forms.partners import (
     AgreementForm,
@@ -83,7 +81,8 @@ from projects.services.partners import (
 from stakeholders.extensions import PartyPage
 from stakeholders.models import Stakeholder
 from stakeholders.selectors import may_see_contact_details
-from web.htmx import HtmxHttpRequest, is_partial
+from web.forms import add_service_errors
+from web.htmx import HtmxHttpRequest, form_again, is_partial
 from web.pagination import pager
 from web.redirects import safe_next
 
@@ -95,15 +94,6 @@ LIST_PAGE = "projects/partners/interaction_list.html"
 PORTFOLIO_PAGE = "projects/partners/portfolio_grid.html"
 LIST_PAGE_SIZE = 25
 PORTFOLIO_PAGE_SIZE = 50
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's rule violations beside the matching fields, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # --- what the forms offer ------------------------------------------------------------------
@@ -122,6 +112,13 @@ def _project_with_people() -> QuerySet[Project]:
             "department_involvements",
             queryset=DepartmentInvolvement.objects.select_related("department__head"),
         ),
+    )
+
+
+def _project_to_contribute(request: HttpRequest, pk: int) -> Project:
+    """The project, with its people for the forms, for someone who may contribute to it."""
+    return get_project_for_user(
+        request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
     )
 
 
@@ -186,7 +183,7 @@ def _interaction_response(
                 follow_ups=_follow_ups(form),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if is_partial(request):
                 item = interaction_queryset().get(pk=interaction.pk)
@@ -205,8 +202,7 @@ def _interaction_response(
             return redirect(f"{success_url}#contactmomenten")
     context = {**context, "interaction_form": form}
     if is_partial(request) and form.is_bound:
-        response = render(request, INTERACTIONS_TEMPLATE + "#interaction_form", context)
-        return retarget(reswap(response, "outerHTML"), "#interaction-form")
+        return form_again(request, INTERACTIONS_TEMPLATE, "interaction_form", context)
     return render(request, INTERACTION_PAGE, context)
 
 
@@ -214,9 +210,7 @@ def _interaction_response(
 @login_required
 def interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Log a contact moment on a project (contributors of the project)."""
-    project = get_project_for_user(
-        request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
-    )
+    project = _project_to_contribute(request, pk)
     inputs = project_inputs(project)
     data = request.POST if request.method == "POST" else None
     context = {
@@ -407,7 +401,7 @@ def _agreement_response(
                 description=cleaned["description"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if is_partial(request):
                 context = {
@@ -423,17 +417,14 @@ def _agreement_response(
             return redirect(f"{success_url}#afspraken")
     context = {**context, "agreement_form": form}
     if is_partial(request) and form.is_bound:
-        response = render(request, AGREEMENTS_TEMPLATE + "#agreement_form", context)
-        return retarget(reswap(response, "outerHTML"), "#agreement-form")
+        return form_again(request, AGREEMENTS_TEMPLATE, "agreement_form", context)
     return render(request, AGREEMENT_PAGE, context)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    project = get_project_for_user(
-        request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
-    )
+    project = _project_to_contribute(request, pk)
     parties = project_inputs(project)["parties"]
     context = {
         "partners_project": project,

@@ -252,16 +252,8 @@ def _project_form_view(request: HtmxHttpRequest, *, project: Project | None) -> 
     return _project_form_page(request, project=project, form=form, formsets=formsets, title=title)
 
 
-PROJECT_CONFLICT_FIELDS = (
-    "purpose",
-    "title",
-    "description",
-    "status",
-    "leader",
-    "commissioner",
-    "portfolio_holder",
-    "is_confidential",
-)
+# An edit conflict compares every field of the project form.
+PROJECT_CONFLICT_FIELDS = tuple(ProjectForm.Meta.fields)
 
 
 def _project_conflict(form: ProjectForm, project: Project) -> list:
