@@ -21,6 +21,11 @@ class ProjectsConfig(AppConfig):
 
         register_party_list_annotator("projects", annotate_party_list)
         register_party_section("projects", party_sections)
+        # Who is a Beheerder and who may add parties: the one copy of those rules.
+        from projects.permissions import is_administrator, may_add_parties
+        from stakeholders.extensions import register_access_rules
+
+        register_access_rules(is_administrator=is_administrator, may_add_parties=may_add_parties)
 
         # The retention purge of contact persons (stakeholders/retention.py): what projects
         # still need of them; and the projects' part of every erasure (stakeholders/erasure.py).

@@ -20,7 +20,7 @@ from projects.filters.friction import FILTER_PARAM_PREFIX, FrictionPointFilter
 from projects.forms.friction import FrictionPointForm
 from projects.forms.partners import AgreementForm, InteractionForm
 from projects.models import DepartmentInvolvement, Interaction, Project, StakeholderInvolvement
-from projects.permissions import is_administrator, project_permissions
+from projects.permissions import is_administrator, may_log_party_contact, project_permissions
 from projects.selectors.friction import friction_points_for_log
 from projects.selectors.partners import (
     PARTY_FRICTION_SHOWN,
@@ -34,7 +34,6 @@ from projects.selectors.partners import (
     interactions_for_party,
     interactions_for_project,
     label_participants,
-    may_log_party_contact,
     party_duplicates,
     party_involvements,
     projects_contributable_by,

@@ -34,9 +34,15 @@ last contact. The app that owns that data registers two callables here, once, fr
     JSON-ready data, for a request to see it. The admin offers the export only once one is
     registered.
 
+``register_access_rules(is_administrator, may_add_parties)``
+    Who is a Beheerder (sees every party's contact persons and may merge parties) and who
+    may add parties: the roles are the business of the app that knows them
+    (``projects.permissions``), so this leaf keeps no second copy of those rules. Without
+    them nobody is either.
+
 Registrations are keyed, so registering again under the same key (a second ``ready()``
-in tests) replaces instead of doubling. Sections render in registration order. The merge
-and the export are one each: registering again replaces.
+in tests) replaces instead of doubling. Sections render in registration order. The merge,
+the export and the access rules are one each: registering again replaces.
 """
 
 from __future__ import annotations
@@ -133,3 +139,22 @@ def party_merge(*, keep: Stakeholder, remove: Stakeholder, actor: AbstractBaseUs
 
 def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, Any]:
     return _contact_export[0](contact=contact, actor=actor)
+
+
+AccessRule = Callable[["AnyUser"], bool]
+
+_access_rules: dict[str, AccessRule] = {}
+
+
+def register_access_rules(*, is_administrator: AccessRule, may_add_parties: AccessRule) -> None:
+    _access_rules.update(is_administrator=is_administrator, may_add_parties=may_add_parties)
+
+
+def is_administrator(user: AnyUser) -> bool:
+    rule = _access_rules.get("is_administrator")
+    return rule is not None and rule(user)
+
+
+def may_add_parties(user: AnyUser) -> bool:
+    rule = _access_rules.get("may_add_parties")
+    return rule is not None and rule(user)

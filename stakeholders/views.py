@@ -68,7 +68,7 @@ def stakeholder_list(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "pager": pager(request, page, label=_("Paginering")),
         "partial": is_partial(request),
-        "may_add": selectors.may_add_stakeholders(request.user),
+        "may_add": extensions.may_add_parties(request.user),
     }
     template = "stakeholders/stakeholder_list.html"
     if context["partial"]:
@@ -97,7 +97,7 @@ def stakeholder_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "show_contact_details": show_details,
         "contacts_editable": editable,
         "contact_form": ContactForm() if editable else None,
-        "is_administrator": selectors.is_administrator(request.user),
+        "is_administrator": extensions.is_administrator(request.user),
         # The same people who keep its contact persons; no extra query.
         "may_manage": show_details,
         "sections": extensions.render_party_sections(request, party_page),
@@ -127,7 +127,7 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                     "contact_form": ContactForm(),
                     "show_contact_details": True,
                     "contacts_editable": True,
-                    "is_administrator": selectors.is_administrator(request.user),
+                    "is_administrator": extensions.is_administrator(request.user),
                 }
                 return render(request, DETAIL_TEMPLATE + "#contact_added", context)
             messages.success(
@@ -257,7 +257,7 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
     field, offering the existing party, and a look-alike name offers the parties it
     resembles until the person confirms it is another party. Without JavaScript it is a
     small page of its own."""
-    if not selectors.may_add_stakeholders(request.user):
+    if not extensions.may_add_parties(request.user):
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     context = {

@@ -40,7 +40,7 @@ from projects.filters.friction import (
 )
 from projects.filters.projects import PersonChoiceFilter
 from projects.models import DepartmentInvolvement, FrictionPoint, ProjectQuerySet
-from projects.permissions import AnyUser, has_role, is_administrator
+from projects.permissions import AnyUser, is_administrator, may_use_dashboard
 from projects.selectors.dashboard import dashboard_friction, dashboard_projects
 from projects.selectors.projects import users_in_role
 from web.fields import choices_when_rendered
@@ -177,11 +177,6 @@ class DashboardFilter(FrictionFilterSet):
             return queryset
         since = timezone.now() - dt.timedelta(days=int(value))
         return queryset.filter(created_at__gte=since)
-
-
-def may_use_dashboard(user: AnyUser) -> bool:
-    """The dashboard is for commissioners (Bureauhoofden) and Beheerders."""
-    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
 
 
 def dashboard_filter(request: HttpRequest) -> DashboardFilter:

@@ -48,7 +48,7 @@ from projects.models import (
     ProjectQuerySet,
     StakeholderInvolvement,
 )
-from projects.permissions import has_role, is_administrator, projects_visible_to
+from projects.permissions import is_administrator, projects_visible_to
 from projects.selectors.projects import GRID_LEFT, GRID_PLOT, GRID_TOP, LABEL_MAX, PowerInterestGrid
 from stakeholders.models import Stakeholder
 from stakeholders.selectors import stakeholders_with_visible_contacts
@@ -89,20 +89,6 @@ def projects_editable_by(user: AnyUser, queryset: ProjectQuerySet) -> ProjectQue
     if is_administrator(user):
         return queryset
     return queryset.filter(Q(leader=user) | Q(commissioner=user))
-
-
-def may_log_party_contact(user: AnyUser) -> bool:
-    """A contact with a party outside any project is logged by a Projectleider,
-    Bureauhoofd or Beheerder."""
-    return (
-        has_role(user, Role.PROJECT_LEADER)
-        or has_role(user, Role.COMMISSIONER)
-        or is_administrator(user)
-    )
-
-
-def may_see_portfolio(user: AnyUser) -> bool:
-    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
 
 
 # --- contact persons' names ------------------------------------------------------------------

@@ -27,7 +27,7 @@ from projects.models import (
     ProjectQuerySet,
     StakeholderInvolvement,
 )
-from projects.permissions import has_role, is_administrator, projects_visible_to
+from projects.permissions import has_role, projects_visible_to
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -175,20 +175,6 @@ def project_detail_queryset() -> ProjectQuerySet:
 
 def project_edit_queryset() -> ProjectQuerySet:
     return Project.objects.select_related("leader", "commissioner")
-
-
-def may_create_projects(user: AnyUser) -> bool:
-    """Projectleiders, Bureauhoofden and Beheerders start projects; others do not."""
-    return (
-        has_role(user, Role.PROJECT_LEADER)
-        or has_role(user, Role.COMMISSIONER)
-        or is_administrator(user)
-    )
-
-
-def may_choose_leader(user: AnyUser) -> bool:
-    """A Bureauhoofd or Beheerder picks the leader; a Projectleider leads what they start."""
-    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
 
 
 # --- the schedule: milestones beside the latest start of each procedure ----------------------

@@ -32,8 +32,7 @@ from projects.models import (
     Project,
     StakeholderInvolvement,
 )
-from projects.permissions import has_role
-from projects.selectors.projects import may_choose_leader, may_create_projects
+from projects.permissions import has_role, may_choose_leader, may_create_projects
 from projects.services.conflicts import EditConflict
 from projects.services.rescan import rescan_enqueue
 from stakeholders.models import Stakeholder

@@ -21,16 +21,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.models import Procedure, Role
+from governance.models import Procedure
 from projects.filters.inbox import InboxFilter
 from projects.forms.inbox import ProcedurePurposeForm, ThinkAlongForm
 from projects.models import FrictionPoint
 from projects.permissions import (
-    AnyUser,
     can_edit_procedure_purpose,
     can_think_along,
     get_friction_point_for_user,
-    has_role,
+    may_use_inbox,
 )
 from projects.selectors.inbox import (
     inbox_cards,
@@ -50,10 +49,6 @@ from web.pagination import pager
 TEMPLATE: Final = "projects/inbox/inbox.html"
 THINK_ALONG_TEMPLATE: Final = "projects/inbox/think_along.html"
 PER_PAGE: Final = 10
-
-
-def may_use_inbox(user: AnyUser) -> bool:
-    return has_role(user, Role.DEPARTMENT_HEAD)
 
 
 @require_GET

@@ -19,10 +19,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from governance.models import Role
 from projects.charts import stacked_bar_chart
 from projects.models import FrictionPoint
-from projects.permissions import AnyUser, has_role, is_administrator
+from projects.permissions import may_see_insight
 from projects.selectors.insight import (
     insight_friction,
     lessons_learned,
@@ -44,16 +43,6 @@ APPROACH_CLASSES: Final = {
     FrictionPoint.Approach.UNORTHODOX: "bb-series--unorthodox",
     FrictionPoint.Approach.ESCALATED: "bb-series--board",
 }
-
-
-def may_see_insight(user: AnyUser) -> bool:
-    """Managers and Beheerders learn from friction across projects; a Projectleider
-    works from their own projects."""
-    return (
-        has_role(user, Role.COMMISSIONER)
-        or has_role(user, Role.DEPARTMENT_HEAD)
-        or is_administrator(user)
-    )
 
 
 @require_GET

@@ -43,6 +43,9 @@ from projects.permissions import (
     Action,
     get_project_for_user,
     is_administrator,
+    may_log_party_contact,
+    may_see_portfolio,
+    may_update_follow_up,
     project_permissions,
 )
 from projects.sections import (
@@ -61,8 +64,6 @@ from projects.selectors.partners import (
     interaction_queryset,
     interactions_for_project,
     label_participants,
-    may_log_party_contact,
-    may_see_portfolio,
     party_involvements,
     portfolio_description,
     portfolio_grid,
@@ -76,7 +77,6 @@ from projects.services.partners import (
     agreement_set_status,
     follow_up_set_done,
     interaction_log,
-    may_update_follow_up,
 )
 from stakeholders.extensions import PartyPage
 from stakeholders.models import Stakeholder

@@ -33,13 +33,13 @@ from projects.permissions import (
     get_project_for_user,
     has_role,
     is_administrator,
+    may_choose_leader,
+    may_create_projects,
     project_permissions,
 )
 from projects.sections import friction_log_context, project_partners_context
 from projects.selectors.projects import (
     Scope,
-    may_choose_leader,
-    may_create_projects,
     milestone_schedule,
     power_interest_grid,
     project_detail_queryset,
