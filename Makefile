@@ -28,7 +28,7 @@ help:
 	@echo "make test   install and run the whole test suite"
 	@echo "make faults Redis, a worker and PostgreSQL failing under the real stack (private servers)"
 	@echo "make load   $(LOAD_USERS) users for $(LOAD_SECONDS) s against gunicorn, PostgreSQL and Redis"
-	@echo "make lint   ruff check and format check, migrations check"
+	@echo "make lint   ruff check and format check, migrations check, the import contracts"
 	@echo "make bench  benchmarks on PostgreSQL (needs DATABASE_URL)"
 	@echo "make lock   re-resolve requirements/*.txt after a change to pyproject.toml (UPGRADE=1: newest)"
 
@@ -85,6 +85,7 @@ lint: $(STAMP)/venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)/venv
 	$(VENV)/bin/ruff check --fix .

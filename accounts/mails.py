@@ -13,7 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from config.audit_log import security_event
+from web.audit_log import security_event
 
 
 def password_reset_mail_send(*, email: str, language: str) -> int:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.twofactor import ENROL, second_factor_step
-from config.security import resume_path
+from web.security import resume_path
 
 # What a session may open before it gave its code or set up its app: the steps themselves,
 # logging in and out (also through the identity provider), and the public pages.

@@ -31,7 +31,7 @@ from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.models import OIDCIdentity
-from config.audit_log import security_event
+from web.audit_log import security_event
 
 _NOT_IN_USERNAME = re.compile(r"[^\w.@+-]")
 _USERNAME_LENGTH = 150

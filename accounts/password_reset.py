@@ -7,7 +7,7 @@ address is looked up by the worker that sends the e-mail (accounts/mails.py), so
 page nor the time it takes tells a known address from an unknown one; a throttled request
 gets the same page and only skips queueing the task. (Without a broker, as in ``make run``,
 tasks run in the request's process, so there the time does differ.) The client address is the one
-django-axes and the security log use (``config.audit_log.client_ip``, which honours
+django-axes and the security log use (``web.audit_log.client_ip``, which honours
 ``BB_TRUSTED_PROXY_COUNT``).
 """
 
@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 
 from accounts.tasks import send_password_reset_mail
 from accounts.throttle import throttle_hit
-from config.audit_log import client_ip, security_event
+from web.audit_log import client_ip, security_event
 
 logger = logging.getLogger(__name__)
 

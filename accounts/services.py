@@ -32,9 +32,9 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import may_change_access, may_open_person
 from accounts.selectors import administrators_counted, user_role_names
-from config.audit_log import security_event
-from config.security import user_sessions_end
 from governance.models import Department, Role
+from web.audit_log import security_event
+from web.security import user_sessions_end
 
 User = get_user_model()
 ADMINISTRATOR = Role.ADMINISTRATOR.value

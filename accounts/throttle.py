@@ -5,7 +5,7 @@ with the cache's atomic ``add`` and ``incr`` (Redis in production, so every web 
 shares the counts; one process's memory in ``make run``). Attempts during the window still
 count but do not lengthen it. Keys are stored as an HMAC with the secret key, so the cache
 holds no e-mail address in plain text. A cache that cannot be reached keeps no count
-(config/cache.py): the caller's action is then allowed, unthrottled.
+(web/cache.py): the caller's action is then allowed, unthrottled.
 
 Why not django-ratelimit: its checks refuse the in-memory cache that ``make run`` and the
 tests use, and what it would add over these lines is a view decorator this project does

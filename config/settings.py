@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # The audit trail (config/history.py): triggers and the event tables of every tracked model.
+    # The audit trail (web/history.py): triggers and the event tables of every tracked model.
     "pgtrigger",
     "pghistory",
     "governance",
@@ -67,35 +67,37 @@ INSTALLED_APPS = [
     "projects",
     # People and how they sign in: the User admin, the organisation's login, the second factor.
     "accounts",
-    # The security log's signal receivers (config/apps.py, config/audit_log.py).
-    "config.apps.SecurityConfig",
+    # Demo data and `seed_demo` (demo/__init__.py): not part of the product.
+    "demo",
+    # The shared web plumbing (web/__init__.py): security log, audit context, theme.
+    "web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # WhiteNoise, which also serves the organisation's theme file from disk (config/theme.py).
-    "config.theme.StaticFilesMiddleware",
+    # WhiteNoise, which also serves the organisation's theme file from disk (web/theme.py).
+    "web.theme.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after auth: no browser or proxy keeps a copy of what a signed-in person was sent.
-    "config.security.NoStoreForSignedInMiddleware",
+    "web.security.NoStoreForSignedInMiddleware",
     # request.user.is_verified(): the session gave a code of one of the user's devices.
     "django_otp.middleware.OTPMiddleware",
     # After auth: every change a request makes carries its user and URL in the audit trail.
-    "config.history.HistoryMiddleware",
+    "web.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After auth, messages and htmx: it logs out, leaves a message, answers htmx with HX-Redirect.
-    "config.security.SessionLifetimeMiddleware",
+    "web.security.SessionLifetimeMiddleware",
     # After the session lifetime: a session that must still give its second factor (or set
     # one up) reaches only those pages (accounts/middleware.py).
     "accounts.middleware.SecondFactorMiddleware",
-    "config.security.RefusedAccessMiddleware",
+    "web.security.RefusedAccessMiddleware",
     # A signed-in person without a role reaches only the "no role" page (accounts/no_role.py).
     "accounts.no_role.RoleRequiredMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page (429).
@@ -117,7 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.theme.theme",
+                "web.theme.theme",
             ],
         },
     },
@@ -139,8 +141,8 @@ REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache; a Redis that is down is a cache miss (config/cache.py).
-            "BACKEND": "config.cache.ForgivingRedisCache",
+            # Django's Redis cache; a Redis that is down is a cache miss (web/cache.py).
+            "BACKEND": "web.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -165,7 +167,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A signed-in session ends after this many minutes without a request, and this many hours
-# after login whatever happens (config/security.py: Django's cookie age alone restarts at
+# after login whatever happens (web/security.py: Django's cookie age alone restarts at
 # every save of the session).
 BB_SESSION_IDLE_MINUTES = env_int("BB_SESSION_IDLE_MINUTES", 30, minimum=1)
 BB_SESSION_MAX_HOURS = env_int("BB_SESSION_MAX_HOURS", 12, minimum=1)
@@ -203,9 +205,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The cool-off runs from the lockout; tries during it do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "config.audit_log.client_ip"
-AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
-# Logins are recorded in the security log (config/audit_log.py), not in a table without end.
+AXES_CLIENT_IP_CALLABLE = "web.audit_log.client_ip"
+AXES_LOCKOUT_CALLABLE = "web.security.lockout_response"
+# Logins are recorded in the security log (web/audit_log.py), not in a table without end.
 AXES_DISABLE_ACCESS_LOG = True
 
 # --- password reset by e-mail (accounts/password_reset.py) ----------------------------------
@@ -293,7 +295,7 @@ STORAGES = {
     },
 }
 
-# --- the organisation's look (config/theme.py) ----------------------------------------------
+# --- the organisation's look (web/theme.py) ----------------------------------------------
 # Unset: the NL Design System example theme. Otherwise the organisation's own token file: an
 # https:// address (http:// only with DEBUG) or the path of a .css file on this machine.
 BB_THEME_CSS = env_stylesheet("BB_THEME_CSS", base_dir=BASE_DIR, allow_http=DEBUG)

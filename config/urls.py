@@ -1,19 +1,15 @@
+"""The site's URLs: each app's own URLconf, by name (``config`` imports no app)."""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import no_role
-from config import health, pages
-from projects.views.projects import home
-
 urlpatterns = [
-    path("", home, name="home"),
-    path("health/", health.health, name="health"),
-    path("geen-rol/", no_role.no_role, name="no_role"),
-    path("privacy/", pages.privacy, name="privacy"),
-    path("toegankelijkheid/", pages.accessibility, name="accessibility"),
+    path("", include("projects.root_urls")),
+    path("", include("web.urls")),
+    path("", include("accounts.root_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.auth_urls")),

@@ -2,7 +2,9 @@
 
 Besides the usual list/search/filter/inline set-up, the Department admin carries the CSV
 import page (``admin/governance/department/import/``), linked from the changelists of
-sectors, departments and procedures.
+sectors, departments and procedures. Changes that move when procedures must start are
+announced through ``governance.extensions`` (the friction engine rescans); departments and
+procedures show their audit trail under "Geschiedenis" (``web.admin``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from governance import extensions
 from governance.calendar import WorkingCalendar
 from governance.importing import ImportLimits, SourceFile, organisation_import
 from governance.models import (
@@ -33,6 +36,7 @@ from governance.models import (
     Procedure,
     Sector,
 )
+from web.admin import AuditTrailAdminMixin
 
 admin.site.site_header = _("BinnenBuiten beheer")
 admin.site.site_title = _("BinnenBuiten beheer")
@@ -110,7 +114,7 @@ class ProcedureInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ImportLinkMixin, admin.ModelAdmin):
+class DepartmentAdmin(AuditTrailAdminMixin, ImportLinkMixin, admin.ModelAdmin):
     list_display = ("name", "code", "sector", "head", "procedure_count")
     list_filter = ("sector", ("head", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("sector", "head")
@@ -239,7 +243,7 @@ class OrganisationImportForm(forms.Form):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(ImportLinkMixin, admin.ModelAdmin):
+class ProcedureAdmin(AuditTrailAdminMixin, ImportLinkMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "department",
@@ -257,6 +261,11 @@ class ProcedureAdmin(ImportLinkMixin, admin.ModelAdmin):
         (_("Planning"), {"fields": ("lead_time_days", "meeting_calendar")}),
         (_("Wat was ook alweer de bedoeling?"), {"fields": ("purpose",)}),
     )
+
+    def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and extensions.SCHEDULE_FIELDS & set(form.changed_data):
+            extensions.procedure_schedule_changed(procedure_id=obj.pk)
 
 
 # --- calendars and closed days ---------------------------------------------------------------
@@ -335,6 +344,11 @@ class MeetingCalendarAdmin(admin.ModelAdmin):
     def next_meeting(self, obj: MeetingCalendar) -> Any:
         return obj.first_upcoming
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            extensions.meeting_calendar_changed(calendar_id=form.instance.pk)
+
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
@@ -346,6 +360,15 @@ class MeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ("calendar",)
     date_hierarchy = "date"
     ordering = ("-date",)
+
+    def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        extensions.meeting_calendar_changed(calendar_id=obj.calendar_id)
+
+    def delete_model(self, request: HttpRequest, obj: Meeting) -> None:
+        calendar_id = obj.calendar_id
+        super().delete_model(request, obj)
+        extensions.meeting_calendar_changed(calendar_id=calendar_id)
 
 
 @admin.register(ClosedDay)

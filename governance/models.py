@@ -36,7 +36,7 @@ class Sector(models.Model):
         return self.name
 
 
-# Both are in the audit trail (see config/history.py).
+# Both are in the audit trail (see web/history.py).
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),

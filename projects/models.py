@@ -20,7 +20,7 @@ SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 def audited(*, exclude: tuple[str, ...] = ()):
     """Record every insert, update and delete of the model in the audit trail: on
     PostgreSQL by triggers (bulk writes too), elsewhere by the fallback in
-    ``config/history.py``. ``exclude`` leaves out bookkeeping that says nothing about what
+    ``web/history.py``. ``exclude`` leaves out bookkeeping that says nothing about what
     changed (an update touching only those fields records no event)."""
     return pghistory.track(
         pghistory.InsertEvent(),
@@ -457,7 +457,7 @@ class FrictionPoint(models.Model):
         indexes = [
             models.Index(fields=["project", "status"], name="friction_project_status"),
             models.Index(fields=["status", "-severity"], name="friction_status_severity"),
-            # The commissioning dashboard and the inbox (projects/selectors_dashboard.py):
+            # The commissioning dashboard and the inbox (projects/selectors/dashboard.py):
             # a project's open points by severity and age (health, counts, the open list).
             models.Index(
                 fields=["project", "-severity", "created_at"],
@@ -507,7 +507,7 @@ class FrictionPoint(models.Model):
 
 
 # The timeline is history itself: entries are never edited or deleted in the admin
-# (projects/admin.py); the audit trail records any change made elsewhere.
+# (projects/admin/friction.py); the audit trail records any change made elsewhere.
 @audited()
 class FrictionUpdate(models.Model):
     """One entry on a friction point's timeline: a comment, answer or status change."""

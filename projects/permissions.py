@@ -243,3 +243,74 @@ def can_edit_procedure_purpose(user: AnyUser, procedure: Procedure) -> bool:
         and procedure.department.head_id == user.pk
         and user.has_perm("governance.change_procedure")
     )
+
+
+# --- who may start what and use which page ----------------------------------------------------
+# (They lived beside the selectors, services and views that asked; here with the rest. The
+# import stands here, not at the top, so that this addition leaves the lines above as they
+# were.)
+
+from projects.models import FollowUp  # noqa: E402
+
+
+def may_create_projects(user: AnyUser) -> bool:
+    """Projectleiders, Bureauhoofden and Beheerders start projects; others do not."""
+    return (
+        has_role(user, Role.PROJECT_LEADER)
+        or has_role(user, Role.COMMISSIONER)
+        or is_administrator(user)
+    )
+
+
+def may_choose_leader(user: AnyUser) -> bool:
+    """A Bureauhoofd or Beheerder picks the leader; a Projectleider leads what they start."""
+    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
+
+
+def may_add_parties(user: AnyUser) -> bool:
+    """External parties are added, while registering projects, by whoever starts them."""
+    return may_create_projects(user)
+
+
+def may_log_party_contact(user: AnyUser) -> bool:
+    """A contact with a party outside any project is logged by whoever starts projects:
+    a Projectleider, Bureauhoofd or Beheerder."""
+    return may_create_projects(user)
+
+
+def may_update_follow_up(user: AnyUser, follow_up: FollowUp) -> bool:
+    """A follow-up is marked done by its owner, or by whoever may log contact moments
+    where it was agreed."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if follow_up.owner_id == user.pk:
+        return True
+    project = follow_up.interaction.project
+    if project is not None:
+        return can(user, Action.CONTRIBUTE, project)
+    return may_log_party_contact(user)
+
+
+def may_use_dashboard(user: AnyUser) -> bool:
+    """The commissioning dashboard is for commissioners (Bureauhoofden) and Beheerders."""
+    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
+
+
+def may_see_portfolio(user: AnyUser) -> bool:
+    """The portfolio's power/interest grid is the dashboard's: Bureauhoofden, Beheerders."""
+    return may_use_dashboard(user)
+
+
+def may_use_inbox(user: AnyUser) -> bool:
+    """The department inbox is for the heads of departments."""
+    return has_role(user, Role.DEPARTMENT_HEAD)
+
+
+def may_see_insight(user: AnyUser) -> bool:
+    """Managers and Beheerders learn from friction across projects; a Projectleider
+    works from their own projects."""
+    return (
+        has_role(user, Role.COMMISSIONER)
+        or has_role(user, Role.DEPARTMENT_HEAD)
+        or is_administrator(user)
+    )

@@ -14,9 +14,9 @@ from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.utils import timezone
 
-from config.history import history_context
-from projects.selectors_insight import insight_refresh
+from projects.services.insight import insight_refresh
 from projects.services.scan import friction_scan
+from web.history import history_context
 
 RETRY_OPTIONS = {
     "autoretry_for": (DatabaseOperationalError, InterfaceError),
@@ -45,6 +45,6 @@ def rescan_projects(project_ids: list[int]) -> dict[str, int]:
 
 @shared_task(name="projects.tasks.refresh_insight", **RETRY_OPTIONS)
 def refresh_insight() -> int:
-    """Recompute the figures of "Waar wringt het?" (see ``projects.selectors_insight``);
+    """Recompute the figures of "Waar wringt het?" (see ``projects.services.insight``);
     returns the number of buckets."""
     return len(insight_refresh().buckets)

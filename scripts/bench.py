@@ -188,7 +188,7 @@ def bench_pages() -> None:
 def bench_insight_refresh() -> None:
     """What the worker spends on recomputing the insight snapshot, and the one request
     that computes it itself: the first view after the cache was emptied."""
-    from projects.selectors_insight import insight_refresh
+    from projects.services.insight import insight_refresh
 
     samples = []
     for _ in range(3):

@@ -3,7 +3,7 @@
 Front-end libraries come from the npm registry (``npm ci``) and are copied into
 ``static/vendor`` (never committed): the NL Design System components (EUPL-1.2) and, as the
 default theme, the NL Design System example tokens (EUPL-1.2), which every organisation may
-use; ``BB_THEME_CSS`` swaps in the organisation's own (config/theme.py). ``.po`` files are
+use; ``BB_THEME_CSS`` swaps in the organisation's own (web/theme.py). ``.po`` files are
 compiled to ``.mo`` with polib, so a machine without GNU gettext can still run BinnenBuiten.
 """
 

@@ -23,15 +23,33 @@ last contact. The app that owns that data registers two callables here, once, fr
     ``PartyPage``: the party with its contacts loaded and whether this user may see the
     contacts' details, so a section needs no second query for them.
 
+``register_party_merge(merge)``
+    ``merge(keep=, remove=, actor=)`` moves everything of ``remove`` over to ``keep`` and
+    deletes ``remove``, raising ``ValidationError`` when it cannot; it returns an object
+    whose ``keep`` is the party that stays. The admin offers "merge two parties" only
+    once one is registered.
+
+``register_contact_export(export)``
+    ``export(contact=, actor=)`` returns everything stored about a contact person as
+    JSON-ready data, for a request to see it. The admin offers the export only once one is
+    registered.
+
+``register_access_rules(is_administrator, may_add_parties)``
+    Who is a Beheerder (sees every party's contact persons and may merge parties) and who
+    may add parties: the roles are the business of the app that knows them
+    (``projects.permissions``), so this leaf keeps no second copy of those rules. Without
+    them nobody is either.
+
 Registrations are keyed, so registering again under the same key (a second ``ready()``
-in tests) replaces instead of doubling. Sections render in registration order.
+in tests) replaces instead of doubling. Sections render in registration order. The merge,
+the export and the access rules are one each: registering again replaces.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DateField, IntegerField, QuerySet, Value
 from django.http import HttpRequest
@@ -90,3 +108,53 @@ def render_party_sections(request: HttpRequest, page: PartyPage) -> list[SafeStr
     rendered = (render(request, page) for render in _sections.values())
     # Renderers return template output, which is already escaped.
     return [mark_safe(html) for html in rendered if html and html.strip()]  # noqa: S308
+
+
+PartyMerge = Callable[..., Any]
+ContactExport = Callable[..., dict[str, Any]]
+
+_party_merge: list[PartyMerge] = []
+_contact_export: list[ContactExport] = []
+
+
+def register_party_merge(merge: PartyMerge) -> None:
+    _party_merge[:] = [merge]
+
+
+def register_contact_export(export: ContactExport) -> None:
+    _contact_export[:] = [export]
+
+
+def can_merge_parties() -> bool:
+    return bool(_party_merge)
+
+
+def can_export_contacts() -> bool:
+    return bool(_contact_export)
+
+
+def party_merge(*, keep: Stakeholder, remove: Stakeholder, actor: AbstractBaseUser) -> Any:
+    return _party_merge[0](keep=keep, remove=remove, actor=actor)
+
+
+def contact_export(*, contact: Contact, actor: AbstractBaseUser) -> dict[str, Any]:
+    return _contact_export[0](contact=contact, actor=actor)
+
+
+AccessRule = Callable[["AnyUser"], bool]
+
+_access_rules: dict[str, AccessRule] = {}
+
+
+def register_access_rules(*, is_administrator: AccessRule, may_add_parties: AccessRule) -> None:
+    _access_rules.update(is_administrator=is_administrator, may_add_parties=may_add_parties)
+
+
+def is_administrator(user: AnyUser) -> bool:
+    rule = _access_rules.get("is_administrator")
+    return rule is not None and rule(user)
+
+
+def may_add_parties(user: AnyUser) -> bool:
+    rule = _access_rules.get("may_add_parties")
+    return rule is not None and rule(user)

@@ -20,9 +20,6 @@ from stakeholders.similarity import similar_stakeholders
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
-# The role groups, by name: this leaf app does not import ``governance.models.Role``.
-ADMINISTRATOR_GROUP = "Beheerder"
-AUTHOR_GROUPS = ("Projectleider", "Bureauhoofd", ADMINISTRATOR_GROUP)
 SEARCH_MIN_LENGTH = 2
 SEARCH_LIMIT = 10
 SIMILAR_LIMIT = 5
@@ -52,33 +49,6 @@ class Sort(StrEnum):
     NAME = "name"
     RECENT = "recent"
     PROJECTS = "projects"
-
-
-def _groups(user: AnyUser) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_bb_stakeholder_groups", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._bb_stakeholder_groups = cached
-    return cached
-
-
-def is_administrator(user: AnyUser) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or ADMINISTRATOR_GROUP in _groups(user))
-    )
-
-
-def may_add_stakeholders(user: AnyUser) -> bool:
-    """Projectleiders, Bureauhoofden and Beheerders add parties while registering projects."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or bool(_groups(user) & set(AUTHOR_GROUPS)))
-    )
 
 
 def stakeholder_list(
@@ -170,7 +140,7 @@ def may_see_contact_details(*, user: AnyUser, stakeholder: Stakeholder) -> bool:
     """Contact persons (name, role, e-mail, phone) are for Beheerders and for staff who
     work with the party: the leader, commissioner or a head of an involved department of
     one of its projects. Others only see that contact persons exist."""
-    if is_administrator(user):
+    if extensions.is_administrator(user):
         return True
     if not user.is_authenticated or not user.is_active:
         return False
@@ -193,7 +163,7 @@ def may_edit_contacts(*, user: AnyUser, stakeholder: Stakeholder) -> bool:
 def stakeholders_with_visible_contacts(user: AnyUser) -> QuerySet[Stakeholder] | None:
     """The parties whose contact persons this user may see (the rule of
     ``may_see_contact_details``) as a queryset of ids, or None for every party."""
-    if is_administrator(user):
+    if extensions.is_administrator(user):
         return None
     if not user.is_authenticated or not user.is_active:
         return Stakeholder.objects.none().values("pk")

@@ -17,11 +17,11 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.audit_log import security_event
 from stakeholders.erasure import contact_erase
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.selectors import stakeholder_by_name
 from stakeholders.similarity import similar_stakeholders
+from web.audit_log import security_event
 
 
 def _clean_name(name: str) -> str:

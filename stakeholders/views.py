@@ -15,27 +15,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
-from django_htmx.middleware import HtmxDetails
+from django_htmx.http import HttpResponseClientRedirect
 
-from config.redirects import safe_next
-from config.text import search_text
 from stakeholders import extensions, selectors, services
 from stakeholders.forms import ContactForm, StakeholderCreateForm, StakeholderFilterForm
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import contact_create, contact_update, stakeholder_create
 from stakeholders.similarity import similar_stakeholders
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.forms import add_service_errors
+from web.htmx import HtmxHttpRequest, form_again, is_partial
+from web.pagination import pager
+from web.redirects import safe_next
+from web.text import search_text
 
 PAGE_SIZE = 25
 DETAIL_TEMPLATE = "stakeholders/stakeholder_detail.html"
@@ -47,10 +44,6 @@ _ELEMENT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 
 def _element_id(value: str | None) -> str:
     return value if value and _ELEMENT_ID.match(value) else ""
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_GET
@@ -73,8 +66,9 @@ def stakeholder_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "partial": _is_partial(request),
-        "may_add": selectors.may_add_stakeholders(request.user),
+        "pager": pager(request, page, label=_("Paginering")),
+        "partial": is_partial(request),
+        "may_add": extensions.may_add_parties(request.user),
     }
     template = "stakeholders/stakeholder_list.html"
     if context["partial"]:
@@ -103,7 +97,7 @@ def stakeholder_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "show_contact_details": show_details,
         "contacts_editable": editable,
         "contact_form": ContactForm() if editable else None,
-        "is_administrator": selectors.is_administrator(request.user),
+        "is_administrator": extensions.is_administrator(request.user),
         # The same people who keep its contact persons; no extra query.
         "may_manage": show_details,
         "sections": extensions.render_party_sections(request, party_page),
@@ -124,16 +118,16 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         try:
             contact = contact_create(stakeholder=stakeholder, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
-            if _is_partial(request):
+            if is_partial(request):
                 context = {
                     "stakeholder": stakeholder,
                     "contact": contact,
                     "contact_form": ContactForm(),
                     "show_contact_details": True,
                     "contacts_editable": True,
-                    "is_administrator": selectors.is_administrator(request.user),
+                    "is_administrator": extensions.is_administrator(request.user),
                 }
                 return render(request, DETAIL_TEMPLATE + "#contact_added", context)
             messages.success(
@@ -141,9 +135,8 @@ def contact_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(f"{_detail_url(stakeholder)}#contactpersonen")
     context = {"stakeholder": stakeholder, "contact_form": form, "contact": None}
-    if _is_partial(request) and form.is_bound:
-        response = render(request, DETAIL_TEMPLATE + "#contact_form", context)
-        return retarget(reswap(response, "outerHTML"), "#contact-form")
+    if is_partial(request) and form.is_bound:
+        return form_again(request, DETAIL_TEMPLATE, "contact_form", context)
     return render(request, CONTACT_TEMPLATE, context)
 
 
@@ -168,7 +161,7 @@ def contact_edit(request: HtmxHttpRequest, pk: int, contact_pk: int) -> HttpResp
         try:
             contact_update(contact=contact, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Contactpersoon %(name)s is bijgewerkt.") % {"name": contact.name}
@@ -233,14 +226,6 @@ def _detail_url(stakeholder: Stakeholder) -> str:
     return reverse("stakeholders:detail", args=[stakeholder.pk])
 
 
-def _add_errors(form: ContactForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_GET
 @login_required
 def stakeholder_search(request: HtmxHttpRequest) -> HttpResponse:
@@ -259,13 +244,9 @@ def stakeholder_search(request: HtmxHttpRequest) -> HttpResponse:
         "target": target,
     }
     template = "stakeholders/stakeholder_search.html"
-    if _is_partial(request):
+    if is_partial(request):
         template += "#matches"
     return render(request, template, context)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    return safe_next(request)
 
 
 @require_http_methods(["GET", "POST"])
@@ -276,13 +257,13 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
     field, offering the existing party, and a look-alike name offers the parties it
     resembles until the person confirms it is another party. Without JavaScript it is a
     small page of its own."""
-    if not selectors.may_add_stakeholders(request.user):
+    if not extensions.may_add_parties(request.user):
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     context = {
         "target": _element_id(source.get("target")),
         "prefix": _element_id(source.get("prefix")),
-        "next": _safe_next(request),
+        "next": safe_next(request),
         "kinds": Stakeholder.Kind.choices,
     }
     form = StakeholderCreateForm(request.POST if request.method == "POST" else None)
@@ -302,7 +283,7 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
     context["form"] = form
     template = "stakeholders/stakeholder_create.html"
     if created is not None:
-        if _is_partial(request):
+        if is_partial(request):
             context["created"] = created
             return render(request, template + "#created", context)
         messages.success(
@@ -311,6 +292,6 @@ def stakeholder_create_inline(request: HtmxHttpRequest) -> HttpResponse:
         if context["next"]:
             return redirect(context["next"])
         return redirect("stakeholders:detail", pk=created.pk)
-    if _is_partial(request):
+    if is_partial(request):
         return render(request, template + "#inline", context)
     return render(request, template, context)

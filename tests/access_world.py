@@ -89,6 +89,7 @@ NOT_OURS: dict[str, str] = {
     "django.contrib.contenttypes": "the admin's 'view on site' redirect",
     "projects.admin": "custom admin views, behind the admin's own staff check",
     "governance.admin": "custom admin views, behind the admin's own staff check",
+    "stakeholders.admin": "custom admin views, behind the admin's own staff check",
     "django.views.i18n": "language switch (set_language): no data, no access rule",
     "mozilla_django_oidc": "OpenID Connect library views (tests/accounts/test_oidc.py)",
     "django.views.static": "static files, served only with DEBUG",

@@ -42,7 +42,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from projects.services.notifications import send_digests
+from projects.services.scan.digests import send_digests
 from tests.access_world import (
     KINDS,
     NOT_OURS,

@@ -909,7 +909,7 @@ def test_a_huge_form_count_builds_few_forms() -> None:
     """TOTAL_FORMS=999999999 makes the project form build 2,000 forms per formset: one
     POST by any Projectleider costs about half a minute of CPU and a 28 MB page. The
     "add a row" button stops at 100 rows; the formsets should too."""
-    from projects.forms import DepartmentFormSet, MilestoneFormSet, PartnerFormSet
+    from projects.forms.projects import DepartmentFormSet, MilestoneFormSet, PartnerFormSet
 
     for formset_class, prefix in (
         (DepartmentFormSet, "departments"),

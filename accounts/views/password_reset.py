@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.password_reset import password_reset_request
-from config.audit_log import security_event
+from web.audit_log import security_event
 
 
 @require_http_methods(["GET", "POST"])

@@ -43,9 +43,9 @@ from accounts.twofactor import (
     session_verified_mark,
     totp_device_enrol,
 )
-from config.audit_log import security_event
-from config.redirects import safe_next
-from config.security import user_sessions_end
+from web.audit_log import security_event
+from web.redirects import safe_next
+from web.security import user_sessions_end
 
 OVERVIEW_TEMPLATE: Final = "accounts/two_factor.html"
 ENROL_TEMPLATE: Final = "accounts/enrol.html"

@@ -62,6 +62,21 @@ def _check_names_unique(
             )
 
 
+def _code_repeated(cells: _Cells, seen: dict[str, Row], code: str, row: Row) -> bool:
+    """Whether ``code`` stood on an earlier row of the import (an error on this one);
+    if not, this row is remembered as where it stands."""
+    if code in seen:
+        cells.error(
+            row,
+            "code",
+            _("code '%(code)s' staat al op %(where)s")
+            % {"code": code, "where": _where(seen[code], row.file)},
+        )
+        return True
+    seen[code] = row
+    return False
+
+
 def _plan_sectors(rows: list[Row], cells: _Cells) -> tuple[list[_Planned], set[str]]:
     existing = {sector.code.lower(): sector for sector in Sector.objects.all()}
     planned: list[_Planned] = []
@@ -71,15 +86,8 @@ def _plan_sectors(rows: list[Row], cells: _Cells) -> tuple[list[_Planned], set[s
         name = cells.text(row, "naam", max_length=120, required=True)
         if code is None:
             continue
-        if code in seen:
-            cells.error(
-                row,
-                "code",
-                _("code '%(code)s' staat al op %(where)s")
-                % {"code": code, "where": _where(seen[code], row.file)},
-            )
+        if _code_repeated(cells, seen, code, row):
             continue
-        seen[code] = row
         if name is not None:
             planned.append(_Planned(row, code, existing.get(code), {"name": name}))
     _check_names_unique(cells, planned, {code: s.name for code, s in existing.items()}, _("sector"))
@@ -120,15 +128,8 @@ def _plan_departments(
                 values["head"] = head
         if code is None:
             continue
-        if code in seen:
-            cells.error(
-                row,
-                "code",
-                _("code '%(code)s' staat al op %(where)s")
-                % {"code": code, "where": _where(seen[code], row.file)},
-            )
+        if _code_repeated(cells, seen, code, row):
             continue
-        seen[code] = row
         if name is not None and sector is not None and head_ok:
             planned.append(_Planned(row, code, existing.get(code), values))
     _check_names_unique(

@@ -30,8 +30,7 @@ from projects.models import (
     Project,
     StakeholderInvolvement,
 )
-from projects.permissions import Action, can
-from projects.selectors_partners import may_log_party_contact
+from projects.permissions import Action, can, may_log_party_contact, may_update_follow_up
 from projects.services.rescan import rescan_enqueue
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import stakeholder_delete
@@ -122,7 +121,7 @@ def interaction_log(
         )
         people = {author.pk: author, **{person.pk: person for person in staff}}
         # Row by row, not in bulk: a handful of rows, and so the audit trail records them
-        # on SQLite too (its fallback sees single saves only, config/history.py).
+        # on SQLite too (its fallback sees single saves only, web/history.py).
         for contact in {contact.pk: contact for contact in contacts}.values():
             InteractionParticipant.objects.create(interaction=interaction, contact=contact)
         for person in people.values():
@@ -135,18 +134,6 @@ def interaction_log(
                 due_date=follow_up.due_date,
             )
     return interaction
-
-
-def may_update_follow_up(user: AbstractBaseUser, follow_up: FollowUp) -> bool:
-    """Its owner, or whoever may log contact moments where it was agreed."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if follow_up.owner_id == user.pk:
-        return True
-    project = follow_up.interaction.project
-    if project is not None:
-        return can(user, Action.CONTRIBUTE, project)
-    return may_log_party_contact(user)
 
 
 def follow_up_set_done(*, follow_up: FollowUp, actor: AbstractBaseUser, done: bool) -> FollowUp:

@@ -24,7 +24,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.audit_log import security_event
 from governance.models import Department, Procedure, Role
 from projects.models import (
     DepartmentInvolvement,
@@ -33,11 +32,11 @@ from projects.models import (
     Project,
     StakeholderInvolvement,
 )
-from projects.permissions import has_role
-from projects.selectors import may_choose_leader, may_create_projects
+from projects.permissions import has_role, may_choose_leader, may_create_projects
 from projects.services.conflicts import EditConflict
 from projects.services.rescan import rescan_enqueue
 from stakeholders.models import Stakeholder
+from web.audit_log import security_event
 
 
 @dataclass(frozen=True)

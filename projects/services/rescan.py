@@ -20,15 +20,11 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerOperationalError
-from redis.exceptions import RedisError
 
 from projects.models import FrictionPoint, ProcedureStep
-from projects.tasks import rescan_projects
+from web.broker import BROKER_ERRORS, task_publish
 
 logger = logging.getLogger(__name__)
-
-BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
 
 
 def rescan_enqueue(*, project_ids: Iterable[int]) -> None:
@@ -74,7 +70,7 @@ def rescan_enqueue_for_meeting_calendar(*, calendar_id: int) -> None:
 def _publish(project_ids: list[int]) -> None:
     try:
         # Like .delay(project_ids), but one attempt: a retry loop would hold the request.
-        rescan_projects.apply_async(args=[project_ids], retry=False)
+        task_publish("projects.tasks.rescan_projects", args=[project_ids])
     except BROKER_ERRORS as exc:
         logger.warning(
             "Friction rescan of projects %s not queued, the broker is unreachable (%s); "

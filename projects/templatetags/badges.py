@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import template
 
 from projects.models import Agreement, FrictionPoint
-from projects.selectors_dashboard import Health
+from projects.selectors.dashboard import Health
 
 register = template.Library()
 

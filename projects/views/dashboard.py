@@ -7,36 +7,26 @@ filters and pagers swap only the dashboard's body, without JavaScript they load 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from config.redirects import safe_next
-from governance.models import Role
-from projects.filters_dashboard import DashboardFilter
-from projects.models import FrictionPoint
+from projects.filters.dashboard import dashboard_filter
+from projects.forms.dashboard import SupportAnswerForm
 from projects.permissions import (
-    AnyUser,
     can_answer_support,
     get_friction_point_for_user,
-    has_role,
     is_administrator,
 )
-from projects.selectors_dashboard import (
-    dashboard_friction,
+from projects.selectors.dashboard import (
     dashboard_projects,
     friction_by_severity_and_age,
     friction_summary,
@@ -44,18 +34,15 @@ from projects.selectors_dashboard import (
     health_summary,
     label_health,
     milestones_at_risk,
-    page_of,
     recent_activity,
     support_waiting,
     with_dashboard_figures,
 )
-from projects.selectors_partners import overdue_agreements_for_commissioner
-from projects.services.support import TEXT_MAX_LENGTH, friction_point_answer_support
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from projects.selectors.partners import overdue_agreements_for_commissioner
+from projects.services.support import friction_point_answer_support
+from web.htmx import HtmxHttpRequest, is_partial
+from web.pagination import page_of, pager
+from web.redirects import safe_next
 
 TEMPLATE: Final = "projects/dashboard/dashboard.html"
 ANSWER_TEMPLATE: Final = "projects/dashboard/support_answer.html"
@@ -63,85 +50,6 @@ PROJECTS_PER_PAGE: Final = 25
 FRICTION_PER_PAGE: Final = 20
 AT_RISK_SHOWN: Final = 10
 SUPPORT_PER_PAGE: Final = 10
-
-
-class SupportAnswerForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Jouw antwoord"),
-        max_length=TEXT_MAX_LENGTH,
-        help_text=gettext_lazy("De projectleider ziet je antwoord op de pagina van het knelpunt."),
-        widget=forms.Textarea(
-            attrs={"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3}
-        ),
-    )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, point: FrictionPoint, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"answer-{point.pk}-%s")
-        super().__init__(*args, **kwargs)
-        self.use_required_attribute = False
-        self.fields["text"].widget.attrs["aria-required"] = "true"
-
-
-@dataclass(frozen=True, slots=True)
-class PageLink:
-    number: int | str
-    url: str = ""
-    current: bool = False
-    ellipsis: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Pager:
-    """Links for ``_pager.html``: each keeps the request's other parameters."""
-
-    label: str
-    target: str
-    links: list[PageLink]
-    previous: str = ""
-    next: str = ""
-
-
-def pager(request: HttpRequest, page: Page, *, param: str, label: str, target: str) -> Pager:
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return "?" + query.urlencode()
-
-    paginator = page.paginator
-    links = [
-        PageLink(number, ellipsis=True)
-        if number == paginator.ELLIPSIS
-        else PageLink(number, url(number), current=number == page.number)
-        for number in paginator.get_elided_page_range(page.number)
-    ]
-    return Pager(
-        label=label,
-        target=target,
-        links=links,
-        previous=url(page.previous_page_number()) if page.has_previous() else "",
-        next=url(page.next_page_number()) if page.has_next() else "",
-    )
-
-
-def may_use_dashboard(user: AnyUser) -> bool:
-    """The dashboard is for commissioners (Bureauhoofden) and Beheerders."""
-    return has_role(user, Role.COMMISSIONER) or is_administrator(user)
-
-
-def dashboard_filter(request: HttpRequest) -> DashboardFilter:
-    """The dashboard's FilterSet over the friction of the user's dashboard projects; the
-    exports and the portfolio report use the same one."""
-    if not may_use_dashboard(request.user):
-        raise PermissionDenied
-    projects = dashboard_projects(user=request.user)
-    return DashboardFilter(
-        request.GET, queryset=dashboard_friction(projects=projects), user=request.user
-    )
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 OVERDUE_SHOWN = 10
@@ -217,7 +125,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "is_administrator": is_administrator(request.user),
         "here": here,
     }
-    template = TEMPLATE + "#body" if _is_partial(request) else TEMPLATE
+    template = TEMPLATE + "#body" if is_partial(request) else TEMPLATE
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -248,12 +156,14 @@ def support_answer(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 context = {"point": point, "update": update, "message": message}
                 return render(request, TEMPLATE + "#support_answered", context)
             messages.success(request, message)
-            return redirect(_safe_next(request, form.cleaned_data.get("next", "")))
+            return redirect(
+                safe_next(
+                    request,
+                    form.cleaned_data.get("next", ""),
+                    fallback=reverse("projects:dashboard"),
+                )
+            )
     context = {"point": point, "form": form, "project": point.project}
     if request.htmx:
         return render(request, TEMPLATE + "#support_item", context)
     return render(request, ANSWER_TEMPLATE, context)
-
-
-def _safe_next(request: HttpRequest, target: str) -> str:
-    return safe_next(request, target, fallback=reverse("projects:dashboard"))

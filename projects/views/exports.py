@@ -37,9 +37,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from projects.filters.dashboard import dashboard_filter
 from projects.models import FrictionPoint, FrictionUpdate
 from projects.permissions import get_friction_point_for_user
-from projects.selectors_dashboard import (
+from projects.selectors.dashboard import (
     dashboard_projects,
     group_support,
     health_summary,
@@ -47,7 +48,6 @@ from projects.selectors_dashboard import (
     support_waiting,
     with_health,
 )
-from projects.views.dashboard import dashboard_filter
 
 CHUNK_SIZE: Final = 2000
 SPOOL_BYTES: Final = 8 * 1024 * 1024
@@ -266,7 +266,7 @@ def friction_report(request: HttpRequest, pk: int, fp: int) -> HttpResponse:
         "timeline": timeline.order_by("created_at", "pk"),
         "today": timezone.localdate(),
     }
-    return render(request, "projects/report/friction_report.html", context)
+    return render(request, "projects/exports/friction_report.html", context)
 
 
 @require_GET
@@ -285,7 +285,7 @@ def portfolio_report(request: HttpRequest) -> HttpResponse:
     if "commissioner" in filterset.filters:
         commissioner = filterset.chosen_commissioner
         if commissioner is None:
-            return render(request, "projects/report/portfolio_report.html", context)
+            return render(request, "projects/exports/portfolio_report.html", context)
     projects = filterset.filter_projects(dashboard_projects(user=request.user)).filter(
         commissioner=commissioner
     )
@@ -310,4 +310,4 @@ def portfolio_report(request: HttpRequest) -> HttpResponse:
             "point_count": len(points),
         }
     )
-    return render(request, "projects/report/portfolio_report.html", context)
+    return render(request, "projects/exports/portfolio_report.html", context)

@@ -14,32 +14,32 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import push_url, reswap, retarget
-from django_htmx.middleware import HtmxDetails
+from django_htmx.http import push_url
 
-from projects.filters_friction import PREFIX, FrictionPointFilter
-from projects.forms_friction import (
+from projects.filters.friction import FILTER_PARAM_PREFIX
+from projects.forms.conflicts import carry_version, conflict_rows
+from projects.forms.friction import (
     FrictionCloseForm,
     FrictionCommentForm,
     FrictionPointEditForm,
     FrictionPointForm,
     FrictionStatusForm,
 )
-from projects.models import FrictionPoint, Project
+from projects.models import FrictionPoint
 from projects.permissions import (
     Action,
     get_friction_point_for_user,
     get_project_for_user,
     project_permissions,
 )
-from projects.selectors_friction import (
+from projects.sections import friction_log_context
+from projects.selectors.friction import (
     friction_point_for_detail,
     friction_point_timeline,
     friction_points_for_log,
@@ -55,48 +55,15 @@ from projects.services.friction import (
     friction_point_request_support,
     friction_point_restore,
 )
-from projects.views.conflicts import carry_version, conflict_rows
+from web.forms import add_service_errors
+from web.htmx import HtmxHttpRequest, form_again
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-LOG_TEMPLATE = "projects/friction/_log.html"
+LOG_TEMPLATE = "projects/sections/friction_log.html"
 LIST_TEMPLATE = "projects/friction/friction_list.html"
 FORM_TEMPLATE = "projects/friction/friction_form.html"
 DETAIL_TEMPLATE = "projects/friction/friction_detail.html"
 EDIT_TEMPLATE = "projects/friction/friction_edit.html"
-ARCHIVE_TEMPLATE = "projects/archive_confirm.html"
-FILTER_PARAM_PREFIX = f"{PREFIX}-"
-
-
-def friction_log_context(request: HttpRequest, project: Project) -> dict[str, Any]:
-    """What ``_log.html`` needs: the filtered list, the filters and, for contributors, an
-    empty "Knelpunt melden" form. Filters come from the page's GET parameters ``k-*``.
-
-    The list is evaluated here, so rendering it costs no further queries per row.
-    """
-    permissions = project_permissions(request.user, project)
-    friction_filter = FrictionPointFilter(
-        request.GET, queryset=friction_points_for_log(project=project), project=project
-    )
-    return {
-        "friction_project": project,
-        "friction_perms": permissions,
-        "friction_filter": friction_filter,
-        "friction_points": list(friction_filter.qs),
-        "friction_form": FrictionPointForm(project=project) if permissions["contribute"] else None,
-        "friction_form_inline": True,
-        # The filter form submits to the page it is on, keeping that page's own parameters.
-        "friction_filter_action": request.path,
-        "friction_other_params": [
-            (key, value)
-            for key, values in request.GET.lists()
-            if not key.startswith(FILTER_PARAM_PREFIX)
-            for value in values
-        ],
-    }
+ARCHIVE_TEMPLATE = "projects/projects/archive_confirm.html"
 
 
 @login_required
@@ -136,7 +103,7 @@ def friction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 support_asked=cleaned["support_asked"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if request.htmx:
                 context = {
@@ -152,8 +119,7 @@ def friction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx and data is not None:
         # The inline form targets the log's rows; a form with errors replaces itself.
         context["friction_form_inline"] = True
-        response = render(request, FORM_TEMPLATE + "#friction_form", context)
-        return retarget(reswap(response, "outerHTML"), "#friction-form")
+        return form_again(request, FORM_TEMPLATE, "friction_form", context)
     return render(request, FORM_TEMPLATE, context)
 
 
@@ -184,7 +150,7 @@ def friction_comment(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse
                     point=point, author=request.user, text=form.cleaned_data["text"]
                 )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             message = _("Ondersteuning gevraagd") if support else _("Reactie geplaatst")
             return _detail_done(request, point, message=message, focus="timeline")
@@ -206,7 +172,7 @@ def friction_status(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if old_status == FrictionPoint.Status.CLOSED:
                 message = _("Knelpunt heropend")
@@ -233,7 +199,7 @@ def friction_close(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _detail_done(request, point, message=_("Knelpunt gesloten"), focus="status")
     return _detail_again(request, point, close_form=form, focus="close")
@@ -258,7 +224,7 @@ def friction_edit(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
             form.add_error(None, error)
             conflict = _point_conflict(form, point)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if update is None:
                 messages.info(request, _("Er was niets gewijzigd."))
@@ -386,15 +352,6 @@ def _detail_again(
     context = _detail_context(request, point, focus=focus, **forms)
     template = DETAIL_TEMPLATE + "#point_response" if request.htmx else DETAIL_TEMPLATE
     return render(request, template, context)
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's rule violations beside the matching fields, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _page_url_with_filters(request: HtmxHttpRequest) -> str:

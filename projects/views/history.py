@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from projects.permissions import get_project_for_user
-from projects.selectors_history import project_history
+from projects.selectors.history import project_history
+from web.pagination import pager
 
 
 @require_GET
@@ -20,7 +22,6 @@ def project_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "project": project,
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
-        "ellipsis": page.paginator.ELLIPSIS,
+        "pager": pager(request, page, label=_("Paginering")),
     }
-    return render(request, "projects/history.html", context)
+    return render(request, "projects/history/history.html", context)

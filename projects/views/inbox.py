@@ -8,9 +8,8 @@ contributors. Everything works as plain forms; with htmx a card or a row swaps i
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,21 +19,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from governance.models import Procedure, Role
-from projects.filters_dashboard import InboxFilter
+from governance.models import Procedure
+from projects.filters.inbox import InboxFilter
+from projects.forms.inbox import ProcedurePurposeForm, ThinkAlongForm
 from projects.models import FrictionPoint
 from projects.permissions import (
-    AnyUser,
     can_edit_procedure_purpose,
     can_think_along,
     get_friction_point_for_user,
-    has_role,
+    may_use_inbox,
 )
-from projects.selectors_dashboard import (
+from projects.selectors.inbox import (
     inbox_cards,
     inbox_friction,
     inbox_page,
@@ -42,77 +39,16 @@ from projects.selectors_dashboard import (
     procedures_with_open_friction,
 )
 from projects.services.support import (
-    PROPOSALS,
-    TEXT_MAX_LENGTH,
     friction_point_think_along,
     procedure_purpose_set,
 )
-from projects.views.dashboard import pager
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.forms import add_service_errors
+from web.htmx import HtmxHttpRequest, is_partial
+from web.pagination import pager
 
 TEMPLATE: Final = "projects/inbox/inbox.html"
 THINK_ALONG_TEMPLATE: Final = "projects/inbox/think_along.html"
 PER_PAGE: Final = 10
-TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3}
-
-
-class ThinkAlongForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Meedenken"),
-        max_length=TEXT_MAX_LENGTH,
-        help_text=gettext_lazy(
-            "Wat heeft de projectleider nodig? Deel kennis, stel de vraag "
-            "‘wat was ook alweer de bedoeling?’ of wijs een kortere route."
-        ),
-        widget=forms.Textarea(attrs=TEXTAREA),
-    )
-    proposal = forms.ChoiceField(
-        label=gettext_lazy("Voorstel"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("Geen voorstel, alleen meedenken")),
-            *[(value, FrictionPoint.Approach(value).label) for value in PROPOSALS],
-        ],
-        widget=forms.RadioSelect(
-            attrs={"class": "utrecht-radio-button utrecht-radio-button--html-input"}
-        ),
-    )
-
-    def __init__(self, *args: Any, point: FrictionPoint, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"meedenken-{point.pk}-%s")
-        kwargs.setdefault("initial", {"proposal": ""})
-        super().__init__(*args, **kwargs)
-        self.use_required_attribute = False
-        self.fields["text"].widget.attrs["aria-required"] = "true"
-        # A proposal is for an open point; closing it stays with the contributors.
-        if not point.is_open:
-            del self.fields["proposal"]
-
-
-class ProcedurePurposeForm(forms.Form):
-    purpose = forms.CharField(
-        label=gettext_lazy("Bedoeling"),
-        required=False,
-        max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
-    )
-
-    def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"procedure-{procedure.pk}-%s")
-        kwargs.setdefault("initial", {"purpose": procedure.purpose})
-        super().__init__(*args, **kwargs)
-
-
-def may_use_inbox(user: AnyUser) -> bool:
-    return has_role(user, Role.DEPARTMENT_HEAD)
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_GET
@@ -138,7 +74,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
         ),
         "procedures": procedures,
     }
-    template = TEMPLATE + "#results" if _is_partial(request) else TEMPLATE
+    template = TEMPLATE + "#results" if is_partial(request) else TEMPLATE
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -160,7 +96,7 @@ def think_along(request: HtmxHttpRequest, pk: int, fp: int) -> HttpResponse:
                 proposal=form.cleaned_data.get("proposal", ""),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             message = (
                 _("Je voorstel staat op de tijdlijn van het knelpunt.")
@@ -189,7 +125,7 @@ def procedure_purpose(request: HtmxHttpRequest, procedure_pk: int) -> HttpRespon
         try:
             procedure_purpose_set(procedure=procedure, purpose=form.cleaned_data["purpose"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             message = _("De bedoeling van %(name)s is opgeslagen.") % {"name": procedure.name}
             if not request.htmx:
@@ -222,8 +158,3 @@ def _item(
     fresh = inbox_cards(inbox_friction(user=request.user).filter(pk=point.pk)).first() or point
     fresh.think_form = form or ThinkAlongForm(point=fresh)
     return render(request, TEMPLATE + "#item", {"point": fresh, "message": message})
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

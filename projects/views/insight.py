@@ -12,33 +12,26 @@ from typing import Any, Final
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 
-from config.text import search_text
-from governance.models import Role
 from projects.charts import stacked_bar_chart
 from projects.models import FrictionPoint
-from projects.permissions import AnyUser, has_role, is_administrator
-from projects.selectors_dashboard import page_of
-from projects.selectors_insight import (
-    insight_figures,
+from projects.permissions import may_see_insight
+from projects.selectors.insight import (
     insight_friction,
     lessons_learned,
     ranked_by_count,
     ranked_by_delay,
 )
-from projects.views.dashboard import pager
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from projects.services.insight import insight_figures
+from web.htmx import HtmxHttpRequest
+from web.pagination import page_of, pager
+from web.text import search_text
 
 TEMPLATE: Final = "projects/insight/insight.html"
 LESSONS_PER_PAGE: Final = 10
@@ -50,16 +43,6 @@ APPROACH_CLASSES: Final = {
     FrictionPoint.Approach.UNORTHODOX: "bb-series--unorthodox",
     FrictionPoint.Approach.ESCALATED: "bb-series--board",
 }
-
-
-def may_see_insight(user: AnyUser) -> bool:
-    """Managers and Beheerders learn from friction across projects; a Projectleider
-    works from their own projects."""
-    return (
-        has_role(user, Role.COMMISSIONER)
-        or has_role(user, Role.DEPARTMENT_HEAD)
-        or is_administrator(user)
-    )
 
 
 @require_GET

@@ -17,20 +17,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
-from django.forms import Form
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
-from django_htmx.middleware import HtmxDetails
 
-from config.redirects import safe_next
-from projects.forms_partners import (
+from projects.forms.partners import (
     AgreementForm,
     AgreementStatusForm,
     FollowUpDoneForm,
@@ -41,7 +36,6 @@ from projects.models import (
     Agreement,
     DepartmentInvolvement,
     FollowUp,
-    Interaction,
     Project,
     StakeholderInvolvement,
 )
@@ -49,34 +43,32 @@ from projects.permissions import (
     Action,
     get_project_for_user,
     is_administrator,
-    project_permissions,
-)
-from projects.selectors_partners import (
-    PARTY_FRICTION_SHOWN,
-    PARTY_INTERACTIONS_SHOWN,
-    PORTFOLIO_POINTS_SHOWN,
-    PROJECT_INTERACTIONS_SHOWN,
-    ContactVisibility,
-    agreement_queryset,
-    agreements_for_party,
-    agreements_for_project,
-    commissioners,
-    contact_visibility,
-    friction_for_party,
-    interaction_queryset,
-    interactions_for_party,
-    interactions_for_project,
-    label_participants,
     may_log_party_contact,
     may_see_portfolio,
-    party_duplicates,
+    may_update_follow_up,
+    project_permissions,
+)
+from projects.sections import (
+    interaction_form,
+    label_party_interactions,
+    party_inputs,
+    party_interactions,
+    project_inputs,
+)
+from projects.selectors.partners import (
+    PORTFOLIO_POINTS_SHOWN,
+    ContactVisibility,
+    agreement_queryset,
+    commissioners,
+    contact_visibility,
+    interaction_queryset,
+    interactions_for_project,
+    label_participants,
     party_involvements,
     portfolio_description,
     portfolio_grid,
     portfolio_projects,
     portfolio_rows,
-    projects_contributable_by,
-    projects_editable_by,
 )
 from projects.services.partners import (
     FollowUpInput,
@@ -85,43 +77,23 @@ from projects.services.partners import (
     agreement_set_status,
     follow_up_set_done,
     interaction_log,
-    may_update_follow_up,
 )
 from stakeholders.extensions import PartyPage
-from stakeholders.models import Contact, Stakeholder
+from stakeholders.models import Stakeholder
 from stakeholders.selectors import may_see_contact_details
+from web.forms import add_service_errors
+from web.htmx import HtmxHttpRequest, form_again, is_partial
+from web.pagination import pager
+from web.redirects import safe_next
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-INTERACTIONS_TEMPLATE = "projects/partners/_interactions.html"
-AGREEMENTS_TEMPLATE = "projects/partners/_agreements.html"
-SECTIONS_TEMPLATE = "projects/partners/party_sections.html"
+INTERACTIONS_TEMPLATE = "projects/sections/interactions.html"
+AGREEMENTS_TEMPLATE = "projects/sections/agreements.html"
 INTERACTION_PAGE = "projects/partners/interaction_form.html"
 AGREEMENT_PAGE = "projects/partners/agreement_form.html"
 LIST_PAGE = "projects/partners/interaction_list.html"
 PORTFOLIO_PAGE = "projects/partners/portfolio_grid.html"
 LIST_PAGE_SIZE = 25
 PORTFOLIO_PAGE_SIZE = 50
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's rule violations beside the matching fields, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    return safe_next(request, fallback=fallback)
 
 
 # --- what the forms offer ------------------------------------------------------------------
@@ -143,208 +115,17 @@ def _project_with_people() -> QuerySet[Project]:
     )
 
 
-def _people(projects: list[Project]) -> list[Any]:
-    """Leaders, commissioners and heads of involved departments of these projects
-    (``department_involvements`` prefetched with the department's head)."""
-    people: dict[int, Any] = {}
-    for project in projects:
-        for person in (project.leader, project.commissioner):
-            people[person.pk] = person
-        for involvement in project.department_involvements.all():
-            head = involvement.department.head
-            if head is not None:
-                people[head.pk] = head
-    return [person for person in people.values() if person.is_active]
-
-
-def _project_inputs(project: Project) -> dict[str, Any]:
-    """Parties, contact persons and colleagues for the forms on a project page: one
-    query (the contacts); the rest comes with ``_project_with_people``."""
-    parties = sorted(
-        (
-            i.stakeholder
-            for i in project.stakeholder_involvements.all()
-            if not i.stakeholder.is_archived  # read-only: nothing new with it
-        ),
-        key=lambda party: party.name.casefold(),
+def _project_to_contribute(request: HttpRequest, pk: int) -> Project:
+    """The project, with its people for the forms, for someone who may contribute to it."""
+    return get_project_for_user(
+        request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
     )
-    contacts = list(
-        Contact.objects.filter(stakeholder__in=[party.pk for party in parties])
-        .select_related("stakeholder")
-        .order_by("stakeholder__name", "stakeholder_id", "name", "pk")
-    )
-    return {"parties": parties, "contacts": contacts, "staff": _people([project])}
-
-
-def _interaction_form(
-    request: HttpRequest, inputs: dict[str, Any], data: Any = None
-) -> InteractionForm:
-    return InteractionForm(data, user=request.user, **inputs)
 
 
 # --- the project page ----------------------------------------------------------------------
 
 
-def project_partners_context(
-    request: HttpRequest, project: Project, permissions: dict[str, bool]
-) -> dict[str, Any]:
-    """What the project page's "Afspraken" and "Contactmomenten" sections need. Expects
-    the project from ``project_detail_queryset`` (parties, departments and heads loaded).
-    Constant queries: contact moments (3), agreements (1), and for contributors the
-    contact persons (1), for readers whose contacts they may see (1)."""
-    user = request.user
-    today = timezone.localdate()
-    party_ids = frozenset(i.stakeholder_id for i in project.stakeholder_involvements.all())
-    if permissions["contribute"]:
-        # Leader, commissioner, head or Beheerder: involved with every party of the project.
-        visibility = ContactVisibility(everything=False, party_ids=party_ids)
-    else:
-        visibility = contact_visibility(user)
-    interactions = label_participants(
-        interactions_for_project(project=project)[: PROJECT_INTERACTIONS_SHOWN + 1], visibility
-    )
-    for interaction in interactions:
-        interaction.contributable = permissions["contribute"]
-    agreements = list(agreements_for_project(project=project, today=today))
-    for agreement in agreements:
-        agreement.contributable = permissions["contribute"]
-        agreement.editable = permissions["edit"]
-    context: dict[str, Any] = {
-        "partners_project": project,
-        "interactions": interactions[:PROJECT_INTERACTIONS_SHOWN],
-        "interactions_more": len(interactions) > PROJECT_INTERACTIONS_SHOWN,
-        "interactions_all_url": reverse("projects:interaction_list", args=[project.pk]),
-        "partners_scope": "project",
-        "agreements": agreements,
-        "overdue_agreements": [a for a in agreements if a.is_overdue],
-        "interaction_form": None,
-        "agreement_form": None,
-        "interaction_form_action": reverse("projects:interaction_create", args=[project.pk]),
-        "agreement_form_action": reverse("projects:agreement_create", args=[project.pk]),
-        "back_url": project.get_absolute_url(),
-    }
-    if permissions["contribute"] and party_ids:
-        inputs = _project_inputs(project)
-        if inputs["parties"]:  # not when every party is archived
-            context["interaction_form"] = _interaction_form(request, inputs)
-            context["agreement_form"] = AgreementForm(parties=inputs["parties"])
-    return context
-
-
 # --- the party page (a stakeholders.extensions section) ------------------------------------------
-
-
-def _party_inputs(page: PartyPage, involvements: list[StakeholderInvolvement]) -> dict[str, Any]:
-    """Projects the user may contribute to, the party's contact persons (when the user may
-    see them) and the people of those projects, for the forms on a party page: one query
-    (the departments' heads)."""
-    projects = [i.project for i in involvements if i.contributable]
-    prefetch_related_objects(
-        projects,
-        Prefetch(
-            "department_involvements",
-            queryset=DepartmentInvolvement.objects.select_related("department__head"),
-        ),
-    )
-    return {
-        "projects": projects,
-        "contacts": list(page.contacts) if page.show_contact_details else [],
-        "staff": _people(projects),
-    }
-
-
-def _with_party_permissions(queryset: QuerySet, user: Any, *, edit: bool = False) -> QuerySet:
-    """Annotate ``contributable`` (and ``editable``) per row's project, so the rows of many
-    projects cost no query each. Rows without a project are contributable for those who
-    may log contact with the party as such."""
-    one = Project.objects.filter(pk=OuterRef("project"))
-    queryset = queryset.annotate(contributable=Exists(projects_contributable_by(user, one)))
-    if edit:
-        queryset = queryset.annotate(editable=Exists(projects_editable_by(user, one)))
-    return queryset
-
-
-def _party_interactions(request: HttpRequest, page: PartyPage) -> QuerySet[Interaction]:
-    return _with_party_permissions(
-        interactions_for_party(user=request.user, stakeholder=page.stakeholder), request.user
-    )
-
-
-def _label_party_interactions(
-    request: HttpRequest, page: PartyPage, interactions: Any
-) -> list[Interaction]:
-    visibility = ContactVisibility(
-        everything=False,
-        party_ids=frozenset({page.stakeholder.pk} if page.show_contact_details else ()),
-    )
-    labelled = label_participants(interactions, visibility)
-    party_level = may_log_party_contact(request.user)
-    for interaction in labelled:
-        if interaction.project_id is None:
-            interaction.contributable = party_level
-    return labelled
-
-
-def party_context(request: HttpRequest, page: PartyPage) -> dict[str, Any]:
-    """Everything the party page's project sections show, in a fixed number of queries."""
-    user = request.user
-    stakeholder = page.stakeholder
-    today = timezone.localdate()
-    involvements = list(party_involvements(user=user, stakeholder=stakeholder))
-    inputs = _party_inputs(page, involvements)
-    allow_no_project = may_log_party_contact(user)
-    interactions = _label_party_interactions(
-        request, page, _party_interactions(request, page)[: PARTY_INTERACTIONS_SHOWN + 1]
-    )
-    agreements = list(
-        _with_party_permissions(
-            agreements_for_party(user=user, stakeholder=stakeholder, today=today), user, edit=True
-        )
-    )
-    friction = list(
-        friction_for_party(user=user, stakeholder=stakeholder)[: PARTY_FRICTION_SHOWN + 1]
-    )
-    administrator = is_administrator(user)
-    context: dict[str, Any] = {
-        "stakeholder": stakeholder,
-        "involvements": involvements,
-        "interactions": interactions[:PARTY_INTERACTIONS_SHOWN],
-        "interactions_more": len(interactions) > PARTY_INTERACTIONS_SHOWN,
-        "interactions_all_url": reverse("projects:party_interaction_list", args=[stakeholder.pk]),
-        "partners_scope": "party",
-        "agreements": agreements,
-        "overdue_agreements": [a for a in agreements if a.is_overdue],
-        "friction_points": friction[:PARTY_FRICTION_SHOWN],
-        "friction_more": len(friction) > PARTY_FRICTION_SHOWN,
-        "interaction_form": None,
-        "agreement_form": None,
-        "interaction_form_action": reverse(
-            "projects:party_interaction_create", args=[stakeholder.pk]
-        ),
-        "agreement_form_action": reverse("projects:party_agreement_create", args=[stakeholder.pk]),
-        "back_url": reverse("stakeholders:detail", args=[stakeholder.pk]),
-        "is_administrator": administrator,
-        "duplicates": party_duplicates(stakeholder) if administrator else [],
-    }
-    if stakeholder.is_archived:  # read-only: nothing new with an archived party
-        return context
-    if inputs["projects"] or allow_no_project:
-        context["interaction_form"] = InteractionForm(
-            user=user,
-            contacts=inputs["contacts"],
-            staff=inputs["staff"],
-            projects=inputs["projects"],
-            allow_no_project=allow_no_project,
-        )
-    if inputs["projects"]:
-        context["agreement_form"] = AgreementForm(projects=inputs["projects"])
-    return context
-
-
-def party_sections(request: HttpRequest, page: PartyPage) -> str:
-    """The party page's projects, contact moments, agreements and friction (registered
-    with ``stakeholders.extensions`` in ``ProjectsConfig.ready``)."""
-    return render_to_string(SECTIONS_TEMPLATE, party_context(request, page), request=request)
 
 
 def _party_page(request: HttpRequest, pk: int) -> PartyPage:
@@ -402,9 +183,9 @@ def _interaction_response(
                 follow_ups=_follow_ups(form),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
-            if _is_partial(request):
+            if is_partial(request):
                 item = interaction_queryset().get(pk=interaction.pk)
                 visibility = ContactVisibility(everything=True, party_ids=frozenset())
                 label_participants([item], visibility)
@@ -420,9 +201,8 @@ def _interaction_response(
             )
             return redirect(f"{success_url}#contactmomenten")
     context = {**context, "interaction_form": form}
-    if _is_partial(request) and form.is_bound:
-        response = render(request, INTERACTIONS_TEMPLATE + "#interaction_form", context)
-        return retarget(reswap(response, "outerHTML"), "#interaction-form")
+    if is_partial(request) and form.is_bound:
+        return form_again(request, INTERACTIONS_TEMPLATE, "interaction_form", context)
     return render(request, INTERACTION_PAGE, context)
 
 
@@ -430,10 +210,8 @@ def _interaction_response(
 @login_required
 def interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Log a contact moment on a project (contributors of the project)."""
-    project = get_project_for_user(
-        request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
-    )
-    inputs = _project_inputs(project)
+    project = _project_to_contribute(request, pk)
+    inputs = project_inputs(project)
     data = request.POST if request.method == "POST" else None
     context = {
         "partners_project": project,
@@ -442,11 +220,11 @@ def interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "back_url": project.get_absolute_url(),
         "heading_name": project.title,
     }
-    form = _interaction_form(request, inputs, data)
+    form = interaction_form(request, inputs, data)
     return _interaction_response(
         request,
         form=form,
-        fresh_form=lambda: _interaction_form(request, inputs),
+        fresh_form=lambda: interaction_form(request, inputs),
         project=project,
         stakeholder=None,
         context=context,
@@ -463,7 +241,7 @@ def party_interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if page.stakeholder.is_archived:  # read-only, as an archived project is
         raise PermissionDenied
     involvements = list(party_involvements(user=request.user, stakeholder=page.stakeholder))
-    inputs = _party_inputs(page, involvements)
+    inputs = party_inputs(page, involvements)
     allow_no_project = may_log_party_contact(request.user)
     if not inputs["projects"] and not allow_no_project:
         raise PermissionDenied
@@ -520,6 +298,7 @@ def interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         interaction.contributable = permissions["contribute"]
     context = {
         "page": page,
+        "pager": pager(request, page, label=_("Paginering")),
         "interactions": interactions,
         "heading_name": project.title,
         "back_url": project.get_absolute_url(),
@@ -533,12 +312,13 @@ def interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def party_interaction_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Every contact moment with a party the user may see, newest first, by pages."""
     party_page = _party_page(request, pk)
-    page = Paginator(_party_interactions(request, party_page), LIST_PAGE_SIZE).get_page(
+    page = Paginator(party_interactions(request, party_page), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
         "page": page,
-        "interactions": _label_party_interactions(request, party_page, page.object_list),
+        "pager": pager(request, page, label=_("Paginering")),
+        "interactions": label_party_interactions(request, party_page, page.object_list),
         "heading_name": party_page.stakeholder.name,
         "back_url": reverse("stakeholders:detail", args=[party_page.stakeholder.pk]),
         "partners_scope": "party",
@@ -568,7 +348,7 @@ def follow_up_done(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     follow_up_set_done(
         follow_up=follow_up, actor=request.user, done=form.cleaned_data.get("done", False)
     )
-    if _is_partial(request):
+    if is_partial(request):
         interaction.contributable = True
         context = {"follow_up": follow_up, "interaction": interaction, "focus_follow_up": True}
         return render(request, INTERACTIONS_TEMPLATE + "#follow_up", context)
@@ -581,7 +361,7 @@ def follow_up_done(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
         % {"text": follow_up.description},
     )
-    return redirect(_safe_next(request, back) + "#contactmomenten")
+    return redirect(safe_next(request, fallback=back) + "#contactmomenten")
 
 
 # --- agreements ----------------------------------------------------------------------------
@@ -621,9 +401,9 @@ def _agreement_response(
                 description=cleaned["description"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
-            if _is_partial(request):
+            if is_partial(request):
                 context = {
                     **context,
                     "agreement": _agreement_row(agreement, request.user, chosen_project),
@@ -636,19 +416,16 @@ def _agreement_response(
             )
             return redirect(f"{success_url}#afspraken")
     context = {**context, "agreement_form": form}
-    if _is_partial(request) and form.is_bound:
-        response = render(request, AGREEMENTS_TEMPLATE + "#agreement_form", context)
-        return retarget(reswap(response, "outerHTML"), "#agreement-form")
+    if is_partial(request) and form.is_bound:
+        return form_again(request, AGREEMENTS_TEMPLATE, "agreement_form", context)
     return render(request, AGREEMENT_PAGE, context)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    project = get_project_for_user(
-        request.user, pk, action=Action.CONTRIBUTE, queryset=_project_with_people()
-    )
-    parties = _project_inputs(project)["parties"]
+    project = _project_to_contribute(request, pk)
+    parties = project_inputs(project)["parties"]
     context = {
         "partners_project": project,
         "partners_scope": "project",
@@ -709,21 +486,23 @@ def _agreement_for_user(request: HttpRequest, pk: int, action: Action) -> Agreem
 def _agreement_done(
     request: HtmxHttpRequest, agreement: Agreement, *, message: str, error: str = ""
 ) -> HttpResponse:
-    if _is_partial(request):
+    if is_partial(request):
         context = {
             "agreement": _agreement_row(agreement, request.user, agreement.project),
             "row_message": error or message,
             "row_error": bool(error),
             # The row looks the same as on the page it came from.
             "partners_scope": "party" if request.POST.get("scope") == "party" else "project",
-            "back_url": _safe_next(request, ""),
+            "back_url": safe_next(request, fallback=""),
         }
         return render(request, AGREEMENTS_TEMPLATE + "#agreement_row", context)
     if error:
         messages.error(request, error)
     else:
         messages.success(request, message)
-    return redirect(_safe_next(request, agreement.project.get_absolute_url()) + "#afspraken")
+    return redirect(
+        safe_next(request, fallback=agreement.project.get_absolute_url()) + "#afspraken"
+    )
 
 
 @require_POST
@@ -793,6 +572,7 @@ def portfolio_grid_view(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "commissioner": commissioner,
         "page": page,
+        "pager": pager(request, page, label=_("Paginering")),
         "grid": grid,
         "grid_description": portfolio_description(grid),
     }

@@ -8,18 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from governance.models import Role
-from projects.filters import ProjectFilter
-from projects.forms import (
+from projects.filters.projects import ProjectFilter
+from projects.forms.conflicts import carry_version, conflict_rows
+from projects.forms.projects import (
     ROWS_MAX,
     DepartmentFormSet,
     MilestoneFormSet,
@@ -33,12 +33,13 @@ from projects.permissions import (
     get_project_for_user,
     has_role,
     is_administrator,
-    project_permissions,
-)
-from projects.selectors import (
-    Scope,
     may_choose_leader,
     may_create_projects,
+    project_permissions,
+)
+from projects.sections import friction_log_context, project_partners_context
+from projects.selectors.projects import (
+    Scope,
     milestone_schedule,
     power_interest_grid,
     project_detail_queryset,
@@ -49,15 +50,9 @@ from projects.selectors import (
 )
 from projects.services import projects as services
 from projects.services.conflicts import EditConflict
-from projects.views.conflicts import carry_version, conflict_rows
-from projects.views.friction import friction_log_context
-from projects.views.partners import project_partners_context
 from stakeholders.models import Stakeholder
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
+from web.htmx import HtmxHttpRequest, is_partial
+from web.pagination import pager
 
 PAGE_SIZE: Final = 25
 # Where a Bureauhoofd and an Afdelingshoofd land after logging in.
@@ -70,11 +65,6 @@ ADMINISTRATOR_HOME: Final = ("admin:index", "")
 def _url(target: tuple[str, str]) -> str:
     name, query = target
     return reverse(name) + (f"?{query}" if query else "")
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    # A history restore needs the whole page, not the fragment.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_GET
@@ -104,13 +94,12 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
-        "ellipsis": page.paginator.ELLIPSIS,
-        "partial": _is_partial(request),
+        "pager": pager(request, page, label=_("Paginering"), target="#project-results"),
+        "partial": is_partial(request),
         "scope": filterset.chosen_scope,
         "may_create": may_create_projects(request.user),
     }
-    template = "projects/project_list.html"
+    template = "projects/projects/project_list.html"
     if context["partial"]:
         template += "#results"
     return render(request, template, context)
@@ -132,7 +121,7 @@ def project_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "status_choices": ProcedureStep.Status.choices,
     }
-    return render(request, "projects/project_detail.html", context)
+    return render(request, "projects/projects/project_detail.html", context)
 
 
 def _formsets(
@@ -191,7 +180,7 @@ def _project_form_page(
         "stakeholder_kinds": Stakeholder.Kind.choices,
         "cancel_url": project.get_absolute_url() if project else reverse("projects:list"),
     }
-    return render(request, "projects/project_form.html", context)
+    return render(request, "projects/projects/project_form.html", context)
 
 
 def _project_form_view(request: HtmxHttpRequest, *, project: Project | None) -> HttpResponse:
@@ -263,16 +252,8 @@ def _project_form_view(request: HtmxHttpRequest, *, project: Project | None) -> 
     return _project_form_page(request, project=project, form=form, formsets=formsets, title=title)
 
 
-PROJECT_CONFLICT_FIELDS = (
-    "purpose",
-    "title",
-    "description",
-    "status",
-    "leader",
-    "commissioner",
-    "portfolio_holder",
-    "is_confidential",
-)
+# An edit conflict compares every field of the project form.
+PROJECT_CONFLICT_FIELDS = tuple(ProjectForm.Meta.fields)
 
 
 def _project_conflict(form: ProjectForm, project: Project) -> list:
@@ -318,7 +299,7 @@ def step_status(request: HtmxHttpRequest, pk: int, step_pk: int) -> HttpResponse
     form = StepStatusForm(request.POST)
     if form.is_valid():
         services.step_status_set(step=step, status=form.cleaned_data["status"])
-    if _is_partial(request):
+    if is_partial(request):
         today = timezone.localdate()
         plan = step_plans(steps=[step], today=today)[step.pk]
         context = {
@@ -329,7 +310,7 @@ def step_status(request: HtmxHttpRequest, pk: int, step_pk: int) -> HttpResponse
             "status_choices": ProcedureStep.Status.choices,
             "today": today,
         }
-        return render(request, "projects/project_detail.html#step", context)
+        return render(request, "projects/projects/project_detail.html#step", context)
     if form.is_valid():
         messages.success(
             request,
@@ -343,7 +324,7 @@ def step_status(request: HtmxHttpRequest, pk: int, step_pk: int) -> HttpResponse
 
 # --- archive instead of delete -------------------------------------------------------------
 
-ARCHIVE_TEMPLATE = "projects/archive_confirm.html"
+ARCHIVE_TEMPLATE = "projects/projects/archive_confirm.html"
 
 
 def _archive_view(request: HtmxHttpRequest, pk: int, *, archive: bool) -> HttpResponse:

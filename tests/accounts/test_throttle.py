@@ -8,7 +8,7 @@ import time_machine
 from django.core.cache import cache
 
 from accounts.throttle import throttle_hit
-from config import cache as forgiving
+from web import cache as forgiving
 
 
 def hits(n: int, **kwargs) -> list[bool]:
@@ -47,7 +47,7 @@ def test_a_cache_out_of_reach_keeps_no_count_and_lets_the_attempt_through(settin
     monkeypatch.setattr(forgiving, "_down_until", 0.0)
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.ForgivingRedisCache",
+            "BACKEND": "web.cache.ForgivingRedisCache",
             "LOCATION": "redis://127.0.0.1:6399/0",  # nothing listens here
             "OPTIONS": {"socket_connect_timeout": 1},
         }

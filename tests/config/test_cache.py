@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from config import cache as forgiving
-from config.cache import ForgivingRedisCache
+from web import cache as forgiving
+from web.cache import ForgivingRedisCache
 
 CLOSED_PORT = "redis://127.0.0.1:6399/0"  # nothing listens here
 

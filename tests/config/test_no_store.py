@@ -10,7 +10,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from config.security import NoStoreForSignedInMiddleware
 from tests.factories import (
     AdministratorFactory,
     CommissionerFactory,
@@ -21,6 +20,7 @@ from tests.factories import (
     StakeholderInvolvementFactory,
     UserFactory,
 )
+from web.security import NoStoreForSignedInMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -151,4 +151,4 @@ def test_it_runs_right_after_authentication(settings):
     """Outside every later middleware, so it also marks the answers they give themselves."""
     middleware = settings.MIDDLEWARE
     auth = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-    assert middleware[auth + 1] == "config.security.NoStoreForSignedInMiddleware"
+    assert middleware[auth + 1] == "web.security.NoStoreForSignedInMiddleware"

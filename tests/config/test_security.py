@@ -16,8 +16,8 @@ from django.conf import settings as django_settings
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.audit_log import client_ip
 from tests.factories import LeaderFactory, ProjectFactory
+from web.audit_log import client_ip
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -283,7 +283,7 @@ def test_axes_checks_before_the_password_backend_and_answers_last():
     assert "django.contrib.auth.backends.ModelBackend" in backends
     middleware = django_settings.MIDDLEWARE
     assert middleware[-1] == "axes.middleware.AxesMiddleware"
-    lifetime = middleware.index("config.security.SessionLifetimeMiddleware")
+    lifetime = middleware.index("web.security.SessionLifetimeMiddleware")
     for earlier in (
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",

@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from config.security import LOGIN_AT, SEEN_AT
 from projects.models import FrictionPoint
 from tests.factories import AdministratorFactory, LeaderFactory, ProjectFactory
+from web.security import LOGIN_AT, SEEN_AT
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +239,7 @@ def test_deactivating_a_user_in_the_admin_deletes_all_their_sessions(leader, cap
 
 
 def test_the_session_ending_service_leaves_other_users_alone(leader):
-    from config.security import user_sessions_end
+    from web.security import user_sessions_end
 
     mine, theirs = Client(), Client()
     mine.force_login(leader)

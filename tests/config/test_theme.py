@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_css_classes, env_stylesheet
-from config.theme import THEME_URL, theme_class_check
+from web.theme import THEME_URL, theme_class_check
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS = ".gemeente-theme { --basis-color-accent-1-inverse-bg-default: #006400; }\n"

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from projects.admin import FrictionPointAdmin, ProjectAdmin
+from projects.admin.friction import FrictionPointAdmin
+from projects.admin.projects import ProjectAdmin
 from projects.models import FrictionPoint, FrictionUpdate, Project
 from projects.permissions import Action, can
 from projects.services.friction import friction_point_archive, friction_point_restore

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from projects.forms_friction import (
+from projects.forms.friction import (
     FrictionCloseForm,
     FrictionCommentForm,
     FrictionPointForm,

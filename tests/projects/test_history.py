@@ -13,7 +13,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from config.history import history_context
 from governance.models import Department, Procedure, Role
 from projects import tasks
 from projects.models import (
@@ -27,7 +26,7 @@ from projects.models import (
     ProcedureStep,
     Project,
 )
-from projects.selectors_history import PAGE_SIZE, object_history, project_history
+from projects.selectors.history import PAGE_SIZE, object_history, project_history
 from projects.services.projects import project_archive, project_update, step_status_set
 from stakeholders.erasure import contact_erase
 from tests.factories import (
@@ -51,6 +50,7 @@ from tests.factories import (
     StakeholderInvolvementFactory,
     UserFactory,
 )
+from web.history import history_context
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from demo.clock import Clock
+from demo.organisation import PROCEDURES
+from demo.seed import DEMO_PASSWORD, SHOWCASE_SIZE
+from demo.showcase import showcase_projects
+from demo.specs import ProcedureRef, Refs
+from demo.wipe import demo_users
 from governance.models import (
     ClosedDay,
     Department,
@@ -22,12 +28,6 @@ from governance.models import (
     Role,
     Sector,
 )
-from projects.demo import DEMO_PASSWORD, SHOWCASE_SIZE
-from projects.demo.clock import Clock
-from projects.demo.organisation import PROCEDURES
-from projects.demo.showcase import showcase_projects
-from projects.demo.specs import ProcedureRef, Refs
-from projects.demo.wipe import demo_users
 from projects.models import (
     DepartmentInvolvement,
     FrictionPoint,

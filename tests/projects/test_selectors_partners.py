@@ -10,7 +10,7 @@ import time_machine
 
 from projects.models import Agreement, Project
 from projects.permissions import Action, can
-from projects.selectors_partners import (
+from projects.selectors.partners import (
     annotate_party_list,
     overdue_agreements_for_commissioner,
     portfolio_grid,

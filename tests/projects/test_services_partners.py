@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pghistory.models import Event
 
-from config.history import history_context
 from projects.models import (
     Agreement,
     FollowUp,
@@ -54,6 +53,7 @@ from tests.factories import (
     StakeholderInvolvementFactory,
     UserFactory,
 )
+from web.history import history_context
 
 pytestmark = pytest.mark.django_db
 

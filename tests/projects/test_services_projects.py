@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects.models import ProcedureStep, Project
 from projects.permissions import Action, can
-from projects.selectors import milestone_schedule, power_interest_grid, step_plans
+from projects.selectors.projects import milestone_schedule, power_interest_grid, step_plans
 from projects.services import projects as services
 from projects.services.projects import (
     DepartmentInput,

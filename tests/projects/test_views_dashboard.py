@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import FrictionPoint, FrictionUpdate, Project
-from projects.selectors_dashboard import Health, health_summary, label_health, with_health
+from projects.selectors.dashboard import Health, health_summary, label_health, with_health
 from tests.factories import (
     AdministratorFactory,
     CommissionerFactory,

@@ -18,16 +18,14 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from governance.calendar import WorkingCalendar
 from projects.charts import nice_ceiling, stacked_bar_chart
 from projects.models import FrictionPoint, Project
-from projects.selectors_insight import (
-    REFRESH_LOCK_KEY,
+from projects.selectors.insight import (
     WorkingDaysBetween,
     _median,
-    insight_figures,
-    insight_refresh,
     non_working_weekdays,
     ranked_by_delay,
 )
 from projects.services.friction import friction_point_close
+from projects.services.insight import REFRESH_LOCK_KEY, insight_figures, insight_refresh
 from projects.services.projects import project_archive, project_update
 from projects.tasks import refresh_insight
 from tests.factories import (

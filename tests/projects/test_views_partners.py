@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from projects.models import Agreement, FollowUp, Interaction, Milestone
-from projects.selectors_partners import overdue_agreements_for_commissioner
+from projects.selectors.partners import overdue_agreements_for_commissioner
 from stakeholders.models import Contact, Stakeholder
 from tests.factories import (
     AdministratorFactory,

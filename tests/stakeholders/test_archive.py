@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.forms import PartnerFormSet
+from projects.forms.projects import PartnerFormSet
 from projects.models import Project, StakeholderInvolvement
 from projects.services.partners import agreement_record, interaction_log
 from projects.services.projects import PartnerInput, project_update

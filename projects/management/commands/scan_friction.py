@@ -8,8 +8,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from config.history import history_context
 from projects.services.scan import friction_scan
+from web.history import history_context
 
 
 def _date(value: str) -> dt.date:

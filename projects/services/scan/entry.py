@@ -31,7 +31,7 @@ def friction_scan(*, today: dt.date, project_ids: Collection[int] | None = None)
     ``None`` scans all. Idempotent: running it twice changes nothing the second time.
     Sends the digest e-mails after the scan's transaction has committed.
     """
-    from projects.services.notifications import send_digests
+    from projects.services.scan.digests import send_digests
 
     scope = None if project_ids is None else sorted({int(pk) for pk in project_ids})
     result = ScanResult(today=today)
