@@ -80,6 +80,7 @@ from tests.factories import (
     DepartmentInvolvementFactory,
     FrictionPointFactory,
     LeaderFactory,
+    MilestoneFactory,
     ProcedureFactory,
     ProjectFactory,
     StakeholderFactory,
@@ -109,7 +110,8 @@ WHO: dict[str, Callable[[], AnyUser]] = {
     "leader": lambda: LeaderFactory(username="projectleider"),
     "other-leader": lambda: LeaderFactory(username="andere-projectleider"),
     "head": lambda: DepartmentHeadFactory(username="afdelingshoofd"),  # involved department
-    "other-head": lambda: DepartmentHeadFactory(username="ander-hoofd"),  # owns the procedure
+    # Heads a department involved in another project; it owns the procedure of the points.
+    "other-head": lambda: DepartmentHeadFactory(username="ander-hoofd"),
     "commissioner": lambda: CommissionerFactory(username="bureauhoofd"),
     "other-commissioner": lambda: CommissionerFactory(username="ander-bureauhoofd"),
     "administrator": lambda: AdministratorFactory(username="beheerder"),
@@ -143,7 +145,10 @@ def build_world() -> World:
             title="Verweesd", confidential=True, leader=p["no-role"], commissioner=p["inactive"]
         ),
     }
-    ProjectFactory(title="Elders", leader=p["other-leader"], commissioner=p["other-commissioner"])
+    elsewhere = ProjectFactory(
+        title="Elders", leader=p["other-leader"], commissioner=p["other-commissioner"]
+    )
+    DepartmentInvolvementFactory(project=elsewhere, department=owner)
     for project in projects.values():
         DepartmentInvolvementFactory(project=project, department=involved)
     DepartmentInvolvementFactory(project=projects["orphaned"], department=left)
@@ -161,7 +166,7 @@ def build_world() -> World:
 
     objects: dict[str, Any] = {f"{kind}-project": project for kind, project in projects.items()}
     objects |= {
-        "point": point("open", "Knelpunt"),
+        "point": point("open", "Knelpunt", milestone=MilestoneFactory(project=projects["open"])),
         "confidential-point": point("confidential", "Geheim knelpunt"),
         "archived-point": point("open", "Gearchiveerd knelpunt", archived_at=timezone.now()),
         "point-of-archived-project": point("archived", "Knelpunt van gearchiveerd project"),
@@ -1239,11 +1244,15 @@ def test_anonymous_has_no_role() -> None:
     assert not any(has_role(AnonymousUser(), role) for role in Role)
 
 
-def test_the_functions_tell_everyone_at_once_what_they_tell_each(world: World) -> None:
-    """``audience`` for every persona and project in one call equals the table's rows."""
+def test_the_functions_tell_everyone_at_once_what_they_tell_each(
+    world: World, django_assert_num_queries
+) -> None:
+    """``audience`` for every persona and project in one call equals the table's rows, in
+    three queries: the people, their roles, one UNION ALL."""
     people = {user.pk: who for who, user in world.people.items() if user.pk is not None}
     projects = {obj.pk: name for name, obj in world.objects.items() if WHAT.get(name) == "project"}
-    heard = audience(user_ids=people, project_ids=projects)
+    with django_assert_num_queries(3):
+        heard = audience(user_ids=people, project_ids=projects)
     told = {
         (who, what)
         for who, what, action, expected in ROWS
@@ -1329,5 +1338,5 @@ class TestGetFrictionPointForUser:
         found = get_friction_point_for_user(leader, point.project_id, point.pk)
         with django_assert_num_queries(0):
             assert found.procedure.name == "Juridische toets"
-            assert found.milestone is None
+            assert found.milestone.project_id == point.project_id
             assert found.project.title == "Open"
