@@ -97,6 +97,12 @@ def projects_visible_to(user: AnyUser, queryset: ProjectQuerySet | None = None) 
     )
 
 
+# How a user can stand to a project (``_relation``): who of them manage it, and who
+# contribute to it (the managers and the heads of its involved departments).
+MANAGERS = frozenset({"administrator", "leader", "commissioner"})
+CONTRIBUTORS = MANAGERS | {"head"}
+
+
 def _relation(user: AnyUser, project: Project) -> set[str]:
     """How the user stands to the project: leader, commissioner, head, administrator."""
     relation: set[str] = set()
@@ -120,11 +126,12 @@ def can(user: AnyUser, action: Action, project: Project) -> bool:
 def project_permissions(user: AnyUser, project: Project) -> dict[str, bool]:
     """Every answer at once, keyed by ``Action`` value, for templates (``perms.edit`` ...)."""
     relation = _relation(user, project)
-    manages = bool(relation & {"administrator", "leader", "commissioner"})
+    manages = bool(relation & MANAGERS)
+    contributes = bool(relation & CONTRIBUTORS)
     archived = project.archived_at is not None
     return {
-        "view": bool(relation) or (has_any_role(user) and not project.is_confidential),
-        "contribute": bool(relation) and not archived,
+        "view": contributes or (has_any_role(user) and not project.is_confidential),
+        "contribute": contributes and not archived,
         "edit": manages and not archived,
         "archive": manages,
     }
@@ -156,7 +163,7 @@ def get_friction_point_for_user(
 ) -> FrictionPoint:
     """A friction point of a project the user may see; ``action`` is checked on that
     project (closing or commenting is contributing)."""
-    project = get_project_for_user(user, project_pk, action=Action.VIEW)
+    project = get_project_for_user(user, project_pk)
     try:
         point = FrictionPoint.objects.select_related("procedure", "milestone").get(
             pk=pk, project=project
@@ -190,9 +197,10 @@ def audience(*, user_ids: Iterable[int], project_ids: Iterable[int]) -> dict[int
     heard: dict[int, set[int]] = {pk: set() for pk in project_ids}
     if not project_ids:
         return heard
+    # No is_active filter here: projects_visible_to refuses inactive accounts itself.
     people = list(
         get_user_model()
-        .objects.filter(pk__in=set(user_ids), is_active=True)
+        .objects.filter(pk__in=set(user_ids))
         .prefetch_related("groups")
         .order_by("pk")
     )

@@ -48,7 +48,7 @@ from projects.models import (
     ProjectQuerySet,
     StakeholderInvolvement,
 )
-from projects.permissions import is_administrator, projects_visible_to
+from projects.permissions import has_any_role, is_administrator, projects_visible_to
 from projects.selectors.projects import GRID_LEFT, GRID_PLOT, GRID_TOP, LABEL_MAX, PowerInterestGrid
 from stakeholders.models import Stakeholder
 from stakeholders.selectors import stakeholders_with_visible_contacts
@@ -71,7 +71,7 @@ def projects_contributable_by(user: AnyUser, queryset: ProjectQuerySet) -> Proje
     holds, as one queryset: Beheerders, leaders, commissioners and heads of involved
     departments. The same rule as ``permissions._relation`` (a test keeps them equal);
     writes still check ``permissions.can`` itself. Archived projects are read-only."""
-    if not user.is_authenticated or not user.is_active:
+    if not has_any_role(user):
         return queryset.none()
     queryset = queryset.filter(archived_at__isnull=True)
     if is_administrator(user):
@@ -83,7 +83,7 @@ def projects_contributable_by(user: AnyUser, queryset: ProjectQuerySet) -> Proje
 def projects_editable_by(user: AnyUser, queryset: ProjectQuerySet) -> ProjectQuerySet:
     """The projects of ``queryset`` where ``permissions.can(user, Action.EDIT, p)`` holds:
     Beheerders, leaders and commissioners (kept equal by the same test), not archived."""
-    if not user.is_authenticated or not user.is_active:
+    if not has_any_role(user):
         return queryset.none()
     queryset = queryset.filter(archived_at__isnull=True)
     if is_administrator(user):

@@ -49,6 +49,9 @@ def personas():
     for project in (open_project, secret):
         DepartmentInvolvementFactory(project=project, department=DepartmentFactory(head=head))
     others = [ProjectFactory(), ProjectFactory(confidential=True)]
+    # Still named as leader after losing the role: no access, as for anyone without one.
+    role_less = UserFactory()
+    others.append(ProjectFactory(leader=role_less))
     return {
         "users": [
             leader,
@@ -58,6 +61,7 @@ def personas():
             AdministratorFactory(),
             UserFactory(),
             UserFactory(is_active=False),
+            role_less,
         ],
         "projects": [open_project, secret, *others],
     }
