@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from governance.calendar import WorkingCalendar
@@ -804,6 +806,26 @@ def test_a_situation_a_person_closed_is_raised_again_only_when_worse(world):
     assert (new.status, new.severity, new.latest_start) == (Status.OPEN, Severity.BLOCKING, MAY_13)
 
 
+def test_a_situation_that_resolved_itself_is_raised_again_when_it_returns(world):
+    rescan(TODAY)
+    world.review_step.status = ProcedureStep.Status.NOT_NEEDED
+    world.review_step.save()
+    rescan(TODAY)
+    world.review_step.status = ProcedureStep.Status.TO_START
+    world.review_step.save()
+
+    result = rescan(TODAY)  # the same kind, latest start and severity as the resolved flag
+
+    resolved, new = automatic()
+    assert (resolved.status, resolved.latest_start, resolved.severity) == (
+        Status.RESOLVED,
+        MAY_13,
+        Severity.HIGH,
+    )
+    assert (new.status, new.latest_start, new.severity) == (Status.OPEN, MAY_13, Severity.HIGH)
+    assert [c.friction_point_id for c in result.raised] == [new.pk]
+
+
 def test_a_scoped_rescan_leaves_other_projects_alone(world):
     other = ProcedureStepFactory(milestone__date=D(2026, 5, 29), procedure=world.review)
     rescan(TODAY)
@@ -865,6 +887,8 @@ def test_the_lock_returns_the_state_of_the_flags_still_open(world):
             world.may.pk,
         ),
     }
+    # Only the rows asked for, though others are open too.
+    assert list(_lock_still_open([decision.pk, other.pk])) == [decision.pk]
     assert _lock_still_open([]) == {}
 
 
@@ -885,3 +909,29 @@ def test_a_flag_raised_meanwhile_by_another_scan_is_not_raised_twice(world, monk
 
     assert result.raised == []
     assert len(automatic(status__in=FrictionPoint.OPEN_STATUSES)) == 1
+
+
+def test_the_writes_go_in_batches(world, monkeypatch):
+    """Each statement carries at most ``BATCH_SIZE`` rows, so a scan of many flags stays
+    within the database's limit on query parameters."""
+    steps = [world.review_step]
+    steps += [ProcedureStepFactory(milestone__date=D(2026, 5, 29), procedure=world.review)]
+    steps += [ProcedureStepFactory(milestone__date=D(2026, 5, 29), procedure=world.decision)]
+    steps += [ProcedureStepFactory(milestone__date=D(2026, 5, 29), procedure=world.decision)]
+    steps += [ProcedureStepFactory(milestone__date=D(2026, 5, 29), procedure=world.review)]
+    steps += [ProcedureStepFactory(milestone__date=D(2026, 5, 29), procedure=world.review)]
+    rescan(TODAY)
+    ProcedureStep.objects.filter(pk__in=[s.pk for s in steps[4:]]).update(
+        status=ProcedureStep.Status.NOT_NEEDED
+    )
+    monkeypatch.setattr(flags_module, "BATCH_SIZE", 1)
+
+    # On 18 May: two reviews get worse, two decisions count down, two flags resolve.
+    with CaptureQueriesContext(connection) as queries:
+        result = rescan(D(2026, 5, 18))
+
+    assert (len(result.updated), len(result.resolved)) == (2, 2)
+    statements = [q["sql"].split(" ", 3)[:3] for q in queries.captured_queries]
+    assert statements.count(["UPDATE", '"projects_frictionpoint"', "SET"]) == 6
+    assert statements.count(["INSERT", "INTO", '"projects_frictionupdate"']) == 4
+    assert sorted(p.slack_days for p in automatic(status=Status.OPEN)) == [-13, -13, -2, -2]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,7 +106,7 @@ def _closed_cover(rows: Iterable[tuple]) -> dict[tuple, int]:
     cover: dict[tuple, int] = {}
     for *situation, severity in rows:
         key = tuple(situation)
-        cover[key] = max(severity, cover.get(key, 0))
+        cover[key] = max(severity, cover.get(key, severity))
     return cover
 
 
@@ -131,7 +131,8 @@ def _sort_out(
         flag = open_by_key.get(ev.key)
         if flag is None:
             situation = (ev.milestone_id, ev.procedure_id, ev.flag_kind, ev.latest_start)
-            if closed_cover.get(situation, 0) < ev.severity:
+            closed = closed_cover.get(situation)
+            if closed is None or closed < ev.severity:
                 plan.create.append(ev)
         elif _engine_state(flag) != _wanted_state(ev):
             plan.change.append((flag, ev))
@@ -240,7 +241,9 @@ def _apply_resolutions(
         if flag.pk not in still_open:
             continue
         ev = by_key.get((flag.milestone_id, flag.procedure_id))
-        text = _resolve_text(orphan_reasons.get(flag.pk, ""), today=today, margin=margin, ev=ev)
+        # The orphan reason is there for exactly the flags whose step is no longer scheduled.
+        reason = orphan_reasons[flag.pk] if ev is None else ""
+        text = _resolve_text(reason, today=today, margin=margin, ev=ev)
         updates.append(
             FrictionUpdate(
                 friction_point_id=flag.pk,
@@ -276,11 +279,8 @@ def _open_flags(project_ids: Sequence[int] | None) -> list[FrictionPoint]:
     return list(
         in_scope(FrictionPoint.objects.filter(source=AUTOMATIC, status__in=OPEN), project_ids)
         .annotate(
-            project_active=ExpressionWrapper(
-                Q(project__archived_at__isnull=True)
-                & Q(project__status__in=ACTIVE_PROJECT_STATUSES),
-                output_field=BooleanField(),
-            ),
+            project_active=Q(project__archived_at__isnull=True)
+            & Q(project__status__in=ACTIVE_PROJECT_STATUSES),
             meeting_date=F("meeting__date"),
             project_title=F("project__title"),
         )

@@ -101,7 +101,7 @@ def _meetings_by_calendar(
     until = max(ev.milestone_date for ev in evaluations)
     rows = (
         Meeting.objects.filter(calendar_id__in=calendar_ids, date__gte=today, date__lte=until)
-        .order_by("calendar_id", "date")
+        .order_by("date")
         .values_list("calendar_id", "id", "date", "agenda_deadline", "calendar__name")
     )
     for calendar_id, *meeting in rows:
