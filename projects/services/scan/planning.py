@@ -90,15 +90,18 @@ def _open_steps(project_ids: Sequence[int] | None) -> list[_Evaluation]:
 
 
 def _meetings_by_calendar(
-    calendar_ids: set[int], *, today: dt.date, until: dt.date
+    evaluations: Sequence[_Evaluation], *, today: dt.date
 ) -> dict[int, tuple[list[dt.date], list[_Meeting]]]:
-    """Meetings still to come up to ``until``, per calendar, sorted by date (one query)."""
+    """Meetings from ``today`` up to the last milestone, for each calendar an evaluation is
+    bound to, sorted by date (one query; none when no procedure is bound to a calendar)."""
     by_calendar: dict[int, tuple[list[dt.date], list[_Meeting]]] = {}
+    calendar_ids = {ev.calendar_id for ev in evaluations if ev.calendar_id is not None}
     if not calendar_ids:
         return by_calendar
+    until = max(ev.milestone_date for ev in evaluations)
     rows = (
         Meeting.objects.filter(calendar_id__in=calendar_ids, date__gte=today, date__lte=until)
-        .order_by("calendar_id", "date")
+        .order_by("date")
         .values_list("calendar_id", "id", "date", "agenda_deadline", "calendar__name")
     )
     for calendar_id, *meeting in rows:
