@@ -63,7 +63,7 @@ STATE_NAMES = {
 
 # Tests that post and read no state, each with why that is enough.
 ALLOWED: dict[str, str] = {
-    "projects/test_permissions.py::test_a_step_of_an_unknown_project_is_404": (
+    "projects/test_views_project_access.py::test_a_step_of_an_unknown_project_is_404": (
         "there is no such project, so no row to change; the refused step of a known"
         " project is checked in the access matrix (test_post_with_an_empty_body)"
     ),

@@ -13,7 +13,7 @@ and where several functions answer the same question (``can``, ``project_permiss
 - What (``WHAT``, one line each): the object and the kind of checks it gets.
 - Action: ``see``, ``change``, ``delete`` (archiving: nothing is deleted outright, an
   archived object can be restored) and ``told`` (by ``audience``, the digest of
-  ``projects/services/notifications.py``). A kind of object has only the actions that exist
+  ``projects/services/scan/digests.py``). A kind of object has only the actions that exist
   for it (``CHECKS``); ``test_the_table_is_complete`` asks for a row for every persona on
   every one of them, so a new persona or object cannot be half added.
 
@@ -41,6 +41,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from governance.models import Procedure, Role
+from projects.filters.dashboard import dashboard_filter
 from projects.models import Agreement, FrictionPoint, Interaction, Project
 from projects.permissions import (
     Action,
@@ -57,16 +58,15 @@ from projects.permissions import (
     project_permissions,
     projects_visible_to,
 )
-from projects.selectors_partners import (
+from projects.selectors.partners import (
     agreements_for_party,
     party_involvements,
     projects_contributable_by,
     projects_editable_by,
 )
-from projects.services.notifications import send_digests
 from projects.services.partners import agreement_set_status, interaction_log
 from projects.services.scan import PointNote
-from projects.views.dashboard import dashboard_filter
+from projects.services.scan.digests import send_digests
 from projects.views.exports import export_rows
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.selectors import may_edit_contacts, may_manage_party, may_see_contact_details

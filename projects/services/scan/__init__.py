@@ -51,7 +51,7 @@ the partial unique constraint refuses a duplicate open flag; the insert then ski
 flags raised meanwhile (``bulk_create(..., ignore_conflicts=True)``).
 Rows a person may be editing at the same time are locked and re-read just before they
 are written, so a point closed meanwhile is left alone. The digest e-mails go out after
-the scan has committed (see ``projects.services.notifications``).
+the scan has committed (see ``projects.services.scan.digests``).
 
 Every read and write is set-based: the number of queries does not grow with the number
 of projects, milestones or steps.
