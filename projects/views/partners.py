@@ -4,8 +4,9 @@ power/interest grid.
 
 Every form works as a plain page without JavaScript (POST, redirect, GET) and answers
 htmx with only the fragment to swap. Projects are fetched through
-``projects.permissions``; the party page's sections are rendered by ``party_sections``,
-which ``ProjectsConfig.ready()`` registers with ``stakeholders.extensions``.
+``projects.permissions``; the sections these pages share, and those of the party page,
+are built in ``projects.sections`` (``party_sections`` is what ``ProjectsConfig.ready()``
+registers with ``stakeholders.extensions``).
 """
 
 from __future__ import annotations
