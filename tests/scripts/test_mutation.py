@@ -181,7 +181,10 @@ class TestConfiguration:
         for path in [*modules, *table["pytest_add_cli_args_test_selection"]]:
             assert (REPO / path).is_file(), path
         for path in table["source_paths"]:
-            assert (REPO / path / "apps.py").is_file(), path
+            assert (REPO / path / "__init__.py").is_file(), path
+        # Every app (and config, which the settings are) goes along into mutants/.
+        apps = {p.parent.name for p in REPO.glob("*/apps.py")}
+        assert apps | {"config"} <= set(table["source_paths"])
 
     def test_a_pyproject_without_modules_is_an_error(self, tmp_path):
         (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
