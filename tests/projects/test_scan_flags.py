@@ -719,11 +719,37 @@ def test_a_step_that_fits_again_resolves_with_its_new_schedule(world):
     assert "past vóór" in entries(flag_row)[-1][2]
 
 
+def test_a_procedure_whose_lead_time_changes_moves_or_clears_its_flag(world):
+    rescan(TODAY)
+    world.review.lead_time_days = 12
+    world.review.save()
+
+    rescan(TODAY)  # two working days more: Monday 11 May, slack 5
+    [point] = automatic()
+    assert (point.status, point.latest_start, point.slack_days, point.version) == (
+        Status.OPEN,
+        D(2026, 5, 11),
+        5,
+        2,
+    )
+    assert "uiterste start: woensdag 13 mei 2026 → maandag 11 mei 2026" in entries(point)[-1][2]
+
+    world.review.lead_time_days = 3
+    world.review.save()
+    rescan(TODAY)  # Tuesday 26 May, slack 14: it fits
+    point.refresh_from_db()
+    assert (point.status, point.latest_start, point.slack_days) == (
+        Status.RESOLVED,
+        D(2026, 5, 26),
+        14,
+    )
+
+
 def test_every_orphan_resolves_with_its_reason(world):
     def flagged_step(**kw) -> ProcedureStep:
         return ProcedureStepFactory(milestone__date=D(2026, 5, 29), procedure=world.review, **kw)
 
-    not_needed, removed, stopped, archived, deleted = (flagged_step() for _ in range(5))
+    not_needed, removed, stopped, completed, archived, deleted = (flagged_step() for _ in range(6))
     rescan(TODAY)
     ProcedureStep.objects.filter(pk=world.review_step.pk).update(
         status=ProcedureStep.Status.DONE, done_on=D(2026, 5, 4)
@@ -731,6 +757,9 @@ def test_every_orphan_resolves_with_its_reason(world):
     ProcedureStep.objects.filter(pk=not_needed.pk).update(status=ProcedureStep.Status.NOT_NEEDED)
     removed.delete()
     Project.objects.filter(pk=stopped.milestone.project_id).update(status=Project.Status.STOPPED)
+    Project.objects.filter(pk=completed.milestone.project_id).update(
+        status=Project.Status.COMPLETED
+    )
     Project.objects.filter(pk=archived.milestone.project_id).update(archived_at=at(TODAY))
     deleted_milestone = deleted.milestone_id
     deleted.milestone.delete()
@@ -742,6 +771,7 @@ def test_every_orphan_resolves_with_its_reason(world):
         not_needed.milestone_id: "de procedure is niet meer nodig voor deze mijlpaal.",
         removed.milestone_id: "de procedure hoort niet meer bij deze mijlpaal.",
         stopped.milestone_id: "het project is afgerond, gestopt of gearchiveerd.",
+        completed.milestone_id: "het project is afgerond, gestopt of gearchiveerd.",
         archived.milestone_id: "het project is afgerond, gestopt of gearchiveerd.",
         None: "de mijlpaal bestaat niet meer.",
     }
@@ -752,7 +782,7 @@ def test_every_orphan_resolves_with_its_reason(world):
         for milestone, reason in reasons.items()
     }
     assert deleted_milestone not in {p.milestone_id for p in points}
-    assert len(result.resolved) == 6
+    assert len(result.resolved) == 7
 
 
 def test_a_person_keeps_their_edits_and_their_own_points(world):
