@@ -36,7 +36,13 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 
 from governance.models import Procedure, Role
-from projects.models import DepartmentInvolvement, FrictionPoint, Project, ProjectQuerySet
+from projects.models import (
+    DepartmentInvolvement,
+    FollowUp,
+    FrictionPoint,
+    Project,
+    ProjectQuerySet,
+)
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -254,11 +260,6 @@ def can_edit_procedure_purpose(user: AnyUser, procedure: Procedure) -> bool:
 
 
 # --- who may start what and use which page ----------------------------------------------------
-# (They lived beside the selectors, services and views that asked; here with the rest. The
-# import stands here, not at the top, so that this addition leaves the lines above as they
-# were.)
-
-from projects.models import FollowUp  # noqa: E402
 
 
 def may_create_projects(user: AnyUser) -> bool:

@@ -55,6 +55,15 @@ from projects.permissions import (
     has_any_role,
     has_role,
     is_administrator,
+    may_add_parties,
+    may_choose_leader,
+    may_create_projects,
+    may_log_party_contact,
+    may_see_insight,
+    may_see_portfolio,
+    may_update_follow_up,
+    may_use_dashboard,
+    may_use_inbox,
     project_permissions,
     projects_visible_to,
 )
@@ -78,7 +87,9 @@ from tests.factories import (
     DepartmentFactory,
     DepartmentHeadFactory,
     DepartmentInvolvementFactory,
+    FollowUpFactory,
     FrictionPointFactory,
+    InteractionFactory,
     LeaderFactory,
     MilestoneFactory,
     ProcedureFactory,
@@ -1197,6 +1208,90 @@ def test_the_table_is_complete() -> None:
     assert set(written) == wanted
 
 
+# --- who may start what and use which page: a second table, persona x rule ---------------------
+PAGE_RULES: dict[str, Callable[[AnyUser], bool]] = {
+    "create": may_create_projects,
+    "choose-leader": may_choose_leader,
+    "add-parties": may_add_parties,
+    "party-contact": may_log_party_contact,
+    "dashboard": may_use_dashboard,
+    "portfolio": may_see_portfolio,
+    "inbox": may_use_inbox,
+    "insight": may_see_insight,
+}
+PAGE_TABLE = """
+who                 create choose-leader add-parties party-contact dashboard portfolio inbox insight
+anonymous           no     no            no          no            no        no        no    no
+inactive            no     no            no          no            no        no        no    no
+no-role             no     no            no          no            no        no        no    no
+leader              yes    no            yes         yes           no        no        no    no
+other-leader        yes    no            yes         yes           no        no        no    no
+head                no     no            no          no            no        no        yes   yes
+other-head          no     no            no          no            no        no        yes   yes
+commissioner        yes    yes           yes         yes           yes       yes       no    yes
+other-commissioner  yes    yes           yes         yes           yes       yes       no    yes
+administrator       yes    yes           yes         yes           yes       yes       no    yes
+superuser           yes    yes           yes         yes           yes       yes       no    yes
+"""
+
+
+def page_rows() -> list[tuple[str, str, bool]]:
+    header, *lines = PAGE_TABLE.strip().splitlines()
+    rules = header.split()[1:]
+    assert rules == list(PAGE_RULES), "the columns are the rules, in order"
+    parsed = []
+    for line in lines:
+        who, *answers = line.split()
+        assert len(answers) == len(rules) and set(answers) <= {"yes", "no"}, line
+        parsed += [
+            (who, rule, answer == "yes") for rule, answer in zip(rules, answers, strict=True)
+        ]
+    assert {who for who, _rule, _expected in parsed} == set(WHO), "one line per persona"
+    return parsed
+
+
+@pytest.mark.parametrize(("who", "rule", "expected"), page_rows())
+def test_the_page_rule(world: World, who: str, rule: str, expected: bool) -> None:
+    assert PAGE_RULES[rule](world.people[who]) is expected
+
+
+class TestFollowUp:
+    """A follow-up is marked done by its owner, or by whoever may contribute to the project
+    of the contact moment; one agreed with a party as such, by whoever logs party contact."""
+
+    def test_its_owner_and_the_projects_contributors_mark_it_done(self, world: World):
+        follow_up = FollowUpFactory(owner=world.people["other-leader"])
+        project = follow_up.interaction.project
+        project.commissioner = world.people["commissioner"]
+        project.save()
+        answers = {who: may_update_follow_up(user, follow_up) for who, user in world.people.items()}
+        assert {who for who, yes in answers.items() if yes} == {
+            "other-leader",  # the owner, though not on the project
+            "commissioner",  # the project's commissioner contributes
+            "administrator",
+            "superuser",
+        } | ({"leader"} if project.leader == world.people["leader"] else set())
+
+    def test_one_agreed_with_a_party_as_such_by_whoever_logs_party_contact(self, world: World):
+        follow_up = FollowUpFactory(
+            interaction=InteractionFactory(project=None), owner=world.people["head"]
+        )
+        answers = {who: may_update_follow_up(user, follow_up) for who, user in world.people.items()}
+        assert {who for who, yes in answers.items() if yes} == {
+            "head",  # the owner
+            "leader",
+            "other-leader",
+            "commissioner",
+            "other-commissioner",
+            "administrator",
+            "superuser",
+        }
+
+    def test_an_owner_switched_off_may_not(self, world: World):
+        follow_up = FollowUpFactory(owner=world.people["inactive"])
+        assert may_update_follow_up(world.people["inactive"], follow_up) is False
+
+
 # --- what holds beside the table ---------------------------------------------------------------
 
 
@@ -1226,6 +1321,8 @@ def every_answer(world: World, user: AnyUser) -> dict[str, Any]:
                 )
         elif isinstance(obj, Procedure):
             answers[f"can_edit_procedure_purpose {name}"] = can_edit_procedure_purpose(user, obj)
+    for rule, decide in PAGE_RULES.items():
+        answers[rule] = decide(user)
     return answers
 
 
