@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
 from celery.schedules import crontab
+
+from config.env import require_secret_key
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("binnenbuiten")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class _SecretKeyStep(bootsteps.Step):
+    """A worker without a secret key (debug off) stops as it starts (a signal receiver
+    could not: Celery logs a receiver's exception and goes on)."""
+
+    def __init__(self, parent: object, **kwargs: object) -> None:
+        require_secret_key()
+        super().__init__(parent, **kwargs)
+
+
+app.steps["worker"].add(_SecretKeyStep)
 
 app.conf.beat_schedule = {
     "scan-friction-nightly": {

@@ -120,3 +120,23 @@ def env_css_classes(name: str, default: str) -> str:
     if not all(_CSS_CLASS.fullmatch(item) for item in classes):
         raise ImproperlyConfigured(f"{name} must be CSS class names, not {raw!r}")
     return " ".join(classes)
+
+
+SECRET_KEY_MISSING = (
+    "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off "
+    "(set it, or DJANGO_SECRET_KEY_FILE, to a long random value)."
+)
+
+
+def require_secret_key(*args: object, **kwargs: object) -> None:
+    """Stop a production start (web server, worker, beat) that has no secret key.
+
+    Django refuses an empty key only where it is first used; the entry points ask at once,
+    so a forgotten key stops the start instead of the first request. (The arguments let it
+    serve as a Celery signal receiver.)"""
+    from django.conf import settings
+
+    try:
+        settings.SECRET_KEY  # noqa: B018 - Django raises here when the key is empty
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(SECRET_KEY_MISSING) from None

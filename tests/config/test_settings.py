@@ -15,11 +15,13 @@ from config.env import env_bool, env_choice, env_int, env_list, env_str
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+def _load_settings(
+    code: str = "import config.settings as s; print(s.DEBUG, s.LANGUAGE_CODE)", **env: str
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.LANGUAGE_CODE)"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -28,10 +30,33 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = _load_settings(DJANGO_DEBUG="false")
+START_WEB = "import config.wsgi"
+START_ASGI = "import config.asgi"
+# The worker's start up to its boot steps (config.celery._SecretKeyStep), without a broker.
+START_WORKER = (
+    "from config.celery import app; "
+    "w = app.WorkController(app=app, pool_cls='solo', hostname='test@here'); print('started')"
+)
+
+
+@pytest.mark.parametrize("start", [START_WEB, START_ASGI, START_WORKER])
+def test_production_refuses_to_start_without_a_secret_key(start):
+    result = _load_settings(start, DJANGO_DEBUG="false")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+    started = _load_settings(start, DJANGO_DEBUG="false", DJANGO_SECRET_KEY="s" * 50)
+    assert started.returncode == 0, started.stderr
+
+
+def test_commands_that_sign_nothing_run_without_a_secret_key():
+    # `manage.py makemigrations --check` needs neither debug nor a key.
+    result = _load_settings(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('makemigrations', check=True, dry_run=True, verbosity=0)",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_settings_start_with_a_secret_key():
@@ -41,7 +66,7 @@ def test_production_settings_start_with_a_secret_key():
 
 
 def test_a_start_that_forgot_django_debug_runs_as_production():
-    refused = _load_settings()
+    refused = _load_settings(START_WEB)
     assert refused.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in refused.stderr
 
