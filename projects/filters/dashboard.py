@@ -20,21 +20,20 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-import django_filters
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance import options
 from governance.models import Department, Role
 from projects.filters.friction import (
     SELECT,
-    FrictionFilterSet,
+    AllDepartmentsFilterSet,
     StatusChoice,
     choice_or_default,
+    department_filter,
+    select_filter,
     status_filter,
     status_q,
 )
@@ -43,7 +42,6 @@ from projects.models import DepartmentInvolvement, FrictionPoint, ProjectQuerySe
 from projects.permissions import AnyUser, is_administrator, may_use_dashboard
 from projects.selectors.dashboard import dashboard_friction, dashboard_projects
 from projects.selectors.projects import users_in_role
-from web.fields import choices_when_rendered
 
 PERIODS = [
     ("30", _("Afgelopen 30 dagen")),
@@ -54,7 +52,7 @@ PERIODS = [
 PROJECT_FILTERS = ("commissioner", "department")
 
 
-class DashboardFilter(FrictionFilterSet):
+class DashboardFilter(AllDepartmentsFilterSet):
     commissioner = PersonChoiceFilter(
         label=_("Opdrachtgever"),
         queryset=users_in_role(Role.COMMISSIONER),
@@ -62,33 +60,12 @@ class DashboardFilter(FrictionFilterSet):
         empty_label=_("Alle opdrachtgevers"),
         widget=SELECT,
     )
-    department = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"),
-        queryset=Department.objects.order_by("name"),
-        method="filter_department",
-        empty_label=_("Alle afdelingen"),
-        widget=SELECT,
-    )
+    department = department_filter(_("Alle afdelingen"), Department.objects.order_by("name"))
     status = status_filter()
-    category = django_filters.ChoiceFilter(
-        label=_("Categorie"),
-        choices=FrictionPoint.Category.choices,
-        empty_label=_("Alle categorieën"),
-        widget=SELECT,
-    )
-    severity = django_filters.ChoiceFilter(
-        label=_("Ernst"),
-        choices=FrictionPoint.Severity.choices,
-        empty_label=_("Alle"),
-        widget=SELECT,
-    )
-    period = django_filters.ChoiceFilter(
-        label=_("Gemeld in"),
-        choices=PERIODS,
-        method="filter_period",
-        empty_label=_("Altijd"),
-        widget=SELECT,
-    )
+    category = select_filter(_("Categorie"), FrictionPoint.Category.choices, _("Alle categorieën"))
+    severity = select_filter(_("Ernst"), FrictionPoint.Severity.choices, _("Alle"))
+    period = select_filter(_("Gemeld in"), PERIODS, _("Altijd"), method="filter_period")
+    all_departments_label = _("Alle afdelingen")
 
     def __init__(
         self,
@@ -97,23 +74,12 @@ class DashboardFilter(FrictionFilterSet):
         *,
         user: AnyUser,
     ) -> None:
-        data = choice_or_default(data, "status", StatusChoice.VALUES, StatusChoice.OPEN)
+        data = choice_or_default(data, "status", StatusChoice.OPEN)
         super().__init__(data=data, queryset=queryset)
         self.user = user
         # Only a Beheerder sees other commissioners' dashboards.
         if not is_administrator(user):
             del self.filters["commissioner"]
-
-    @property
-    def form(self) -> forms.Form:
-        """The filter form, its departments grouped by sector from the organisation's
-        cached list (a submitted id is still checked against the database)."""
-        if not hasattr(self, "_form"):
-            choices_when_rendered(
-                super().form.fields["department"],
-                lambda: [("", _("Alle afdelingen")), *options.departments_by_sector().items()],
-            )
-        return self._form
 
     # --- applying --------------------------------------------------------------------------
 

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextChoices
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -20,38 +22,25 @@ FILTER_PARAM_PREFIX = f"{PREFIX}-"
 SELECT = forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"})
 
 
-class StatusChoice:
-    OPEN = "open"
-    CLOSED = "afgesloten"
-    ALL = "alle"
-    CHOICES = [
-        (OPEN, _("Open en in behandeling")),
-        (CLOSED, _("Afgesloten en vervallen")),
-        (ALL, _("Alle")),
-    ]
-    VALUES = {OPEN, CLOSED, ALL}
+class StatusChoice(TextChoices):
+    OPEN = "open", _("Open en in behandeling")
+    CLOSED = "afgesloten", _("Afgesloten en vervallen")
+    ALL = "alle", _("Alle")
 
 
-class ArchiveChoice:
-    WITHOUT = "zonder"
-    ONLY = "alleen"
-    WITH = "met"
-    CHOICES = [
-        (WITHOUT, _("Zonder gearchiveerde")),
-        (ONLY, _("Alleen gearchiveerde")),
-        (WITH, _("Met gearchiveerde")),
-    ]
-    VALUES = {WITHOUT, ONLY, WITH}
+class ArchiveChoice(TextChoices):
+    WITHOUT = "zonder", _("Zonder gearchiveerde")
+    ONLY = "alleen", _("Alleen gearchiveerde")
+    WITH = "met", _("Met gearchiveerde")
 
 
-def choice_or_default(
-    data: QueryDict | None, key: str, values: set[str], default: str
-) -> QueryDict:
-    """A mutable copy of ``data`` whose ``key`` is one of ``values``, else ``default``: an
-    unknown value falls back to the default instead of emptying the list."""
+def choice_or_default(data: QueryDict | None, key: str, default: TextChoices) -> QueryDict:
+    """A mutable copy of ``data`` whose ``key`` is one of the choices of ``default``'s
+    class, else ``default``: an unknown value falls back to the default instead of
+    emptying the list."""
     data = data.copy() if data is not None else QueryDict(mutable=True)
-    if data.get(key) not in values:
-        data[key] = default
+    if data.get(key) not in type(default).values:
+        data[key] = default.value
     return data
 
 
@@ -78,15 +67,32 @@ def friction_of_department(
     return queryset.filter(Q(pk__in=named) | Q(procedure__department=department))
 
 
-def status_filter() -> django_filters.ChoiceFilter:
-    """Open points, closed ones or all (``StatusChoice``), through ``filter_status``."""
+def select_filter(
+    label: Any, choices: Any, empty_label: Any, **kwargs: Any
+) -> django_filters.ChoiceFilter:
+    """A choice filter shown as an NL Design System select."""
     return django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=StatusChoice.CHOICES,
-        method="filter_status",
-        empty_label=None,
+        label=label, choices=choices, empty_label=empty_label, widget=SELECT, **kwargs
+    )
+
+
+def department_filter(
+    empty_label: Any, queryset: QuerySet[Department] | None = None
+) -> django_filters.ModelChoiceFilter:
+    """The department filter (``filter_department``): points naming the department or about
+    one of its procedures. Without ``queryset`` the FilterSet fills it in per user."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Afdeling"),
+        queryset=Department.objects.none() if queryset is None else queryset,
+        method="filter_department",
+        empty_label=empty_label,
         widget=SELECT,
     )
+
+
+def status_filter() -> django_filters.ChoiceFilter:
+    """Open points, closed ones or all (``StatusChoice``), through ``filter_status``."""
+    return select_filter(_("Status"), StatusChoice.choices, None, method="filter_status")
 
 
 class FrictionFilterSet(django_filters.FilterSet):
@@ -108,7 +114,27 @@ class FrictionFilterSet(django_filters.FilterSet):
         return friction_of_department(queryset, value)
 
 
-class FrictionPointFilter(FrictionFilterSet):
+class AllDepartmentsFilterSet(FrictionFilterSet):
+    """A friction filter whose department choice lists every department, grouped by
+    sector from the organisation's cached list (a submitted id is still checked against
+    the database); ``all_departments_label`` is the choice for no department."""
+
+    all_departments_label: Any = _("Alle")
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            choices_when_rendered(
+                super().form.fields["department"],
+                lambda: [
+                    ("", self.all_departments_label),
+                    *options.departments_by_sector().items(),
+                ],
+            )
+        return self._form
+
+
+class FrictionPointFilter(AllDepartmentsFilterSet):
     """Status defaults to open points; an unknown status value also falls back to open.
     Archived points are left out unless the archive filter asks for them.
 
@@ -117,38 +143,11 @@ class FrictionPointFilter(FrictionFilterSet):
     """
 
     status = status_filter()
-    severity = django_filters.ChoiceFilter(
-        label=_("Zwaarte"),
-        choices=FrictionPoint.Severity.choices,
-        empty_label=_("Alle"),
-        widget=SELECT,
-    )
-    category = django_filters.ChoiceFilter(
-        label=_("Soort knelpunt"),
-        choices=FrictionPoint.Category.choices,
-        empty_label=_("Alle"),
-        widget=SELECT,
-    )
-    source = django_filters.ChoiceFilter(
-        label=_("Bron"),
-        choices=FrictionPoint.Source.choices,
-        empty_label=_("Alle"),
-        widget=SELECT,
-    )
-    department = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"),
-        queryset=Department.objects.none(),
-        method="filter_department",
-        empty_label=_("Alle"),
-        widget=SELECT,
-    )
-    archive = django_filters.ChoiceFilter(
-        label=_("Archief"),
-        choices=ArchiveChoice.CHOICES,
-        method="filter_archive",
-        empty_label=None,
-        widget=SELECT,
-    )
+    severity = select_filter(_("Zwaarte"), FrictionPoint.Severity.choices, _("Alle"))
+    category = select_filter(_("Soort knelpunt"), FrictionPoint.Category.choices, _("Alle"))
+    source = select_filter(_("Bron"), FrictionPoint.Source.choices, _("Alle"))
+    department = department_filter(_("Alle"))
+    archive = select_filter(_("Archief"), ArchiveChoice.choices, None, method="filter_archive")
 
     def __init__(
         self,
@@ -158,23 +157,10 @@ class FrictionPointFilter(FrictionFilterSet):
         project: Project,
         prefix: str = PREFIX,
     ) -> None:
-        data = choice_or_default(data, f"{prefix}-status", StatusChoice.VALUES, StatusChoice.OPEN)
-        data = choice_or_default(
-            data, f"{prefix}-archive", ArchiveChoice.VALUES, ArchiveChoice.WITHOUT
-        )
+        data = choice_or_default(data, f"{prefix}-status", StatusChoice.OPEN)
+        data = choice_or_default(data, f"{prefix}-archive", ArchiveChoice.WITHOUT)
         super().__init__(data=data, queryset=queryset, prefix=prefix)
         self.filters["department"].queryset = Department.objects.all()
-
-    @property
-    def form(self) -> forms.Form:
-        """The filter form, its departments grouped by sector from the organisation's
-        cached list (a submitted id is still checked against the database)."""
-        if not hasattr(self, "_form"):
-            choices_when_rendered(
-                super().form.fields["department"],
-                lambda: [("", _("Alle")), *options.departments_by_sector().items()],
-            )
-        return self._form
 
     def filter_archive(
         self, queryset: QuerySet[FrictionPoint], name: str, value: str

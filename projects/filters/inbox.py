@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Department
 from projects.filters.friction import (
-    SELECT,
     FrictionFilterSet,
     StatusChoice,
     choice_or_default,
+    department_filter,
     status_filter,
 )
 from projects.models import FrictionPoint
@@ -24,13 +23,7 @@ class InboxFilter(FrictionFilterSet):
     closed ones or to one of the head's departments."""
 
     status = status_filter()
-    department = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"),
-        queryset=Department.objects.none(),
-        method="filter_department",
-        empty_label=_("Al mijn afdelingen"),
-        widget=SELECT,
-    )
+    department = department_filter(_("Al mijn afdelingen"))
 
     def __init__(
         self,
@@ -39,7 +32,7 @@ class InboxFilter(FrictionFilterSet):
         *,
         user: AnyUser,
     ) -> None:
-        data = choice_or_default(data, "status", StatusChoice.VALUES, StatusChoice.ALL)
+        data = choice_or_default(data, "status", StatusChoice.ALL)
         super().__init__(data=data, queryset=queryset)
         self.filters["department"].queryset = Department.objects.filter(head=user).order_by("name")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Department, Role
@@ -26,16 +26,10 @@ class PersonChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
-class ArchiveChoice:
-    ACTIVE = "actief"
-    ARCHIVED = "gearchiveerd"
-    ALL = "alle"
-    CHOICES = [
-        (ACTIVE, _("Actieve projecten")),
-        (ARCHIVED, _("Gearchiveerde projecten")),
-        (ALL, _("Actief en gearchiveerd")),
-    ]
-    VALUES = {ACTIVE, ARCHIVED, ALL}
+class ArchiveChoice(TextChoices):
+    ACTIVE = "actief", _("Actieve projecten")
+    ARCHIVED = "gearchiveerd", _("Gearchiveerde projecten")
+    ALL = "alle", _("Actief en gearchiveerd")
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -73,7 +67,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     archive = django_filters.ChoiceFilter(
         label=_("Archief"),
-        choices=ArchiveChoice.CHOICES,
+        choices=ArchiveChoice.choices,
         method="filter_archive",
         empty_label=None,
     )
@@ -87,7 +81,7 @@ class ProjectFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         if not data.get("scope"):
             data["scope"] = default_scope(user).value
-        if data.get("archive") not in ArchiveChoice.VALUES:
+        if data.get("archive") not in ArchiveChoice.values:
             data["archive"] = ArchiveChoice.ACTIVE
         super().__init__(data, *args, request=request, **kwargs)
         style_widgets(self.form)
