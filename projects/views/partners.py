@@ -12,8 +12,10 @@ registers with ``stakeholders.extensions``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -154,6 +156,63 @@ def _follow_ups(form: InteractionForm) -> list[FollowUpInput]:
     ]
 
 
+@dataclass(frozen=True)
+class _Record:
+    """What a create view for contact moments or agreements answers with: the section
+    template and its fragments, the form's name in the context, the page of its own (the
+    form without JavaScript) and the anchor of the section on the page it came from."""
+
+    name: str  # "interaction" or "agreement"
+    section_template: str
+    page: str
+    anchor: str
+
+    def form_context(self, url_name: str, pk: int, back_url: str, heading: str) -> dict:
+        return {
+            f"{self.name}_form_action": reverse(f"projects:{url_name}", args=[pk]),
+            "back_url": back_url,
+            "heading_name": heading,
+        }
+
+
+INTERACTION = _Record("interaction", INTERACTIONS_TEMPLATE, INTERACTION_PAGE, "#contactmomenten")
+AGREEMENT = _Record("agreement", AGREEMENTS_TEMPLATE, AGREEMENT_PAGE, "#afspraken")
+
+
+def _record_response(
+    request: HtmxHttpRequest,
+    record: _Record,
+    *,
+    form: forms.Form,
+    fresh_form: Callable[[], forms.Form],
+    save: Callable[[dict[str, Any]], Any],
+    created: Callable[[Any], dict[str, Any]],
+    message: Callable[[Any], str],
+    context: dict[str, Any],
+    success_url: str,
+) -> HttpResponse:
+    """Save from a valid form, then answer: the new item for htmx (with a fresh form and
+    the message out of band), or back to the page. A form with errors comes back beside
+    its fields (htmx: it replaces itself; without JavaScript: a page of its own)."""
+    form_key = f"{record.name}_form"
+    if form.is_bound and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if is_partial(request):
+                context = {**context, **created(saved), form_key: fresh_form()}
+                fragment = f"{record.section_template}#{record.name}_created"
+                return render(request, fragment, context)
+            messages.success(request, message(saved))
+            return redirect(success_url + record.anchor)
+    context = {**context, form_key: form}
+    if is_partial(request) and form.is_bound:
+        return form_again(request, record.section_template, form_key, context)
+    return render(request, record.page, context)
+
+
 def _interaction_response(
     request: HtmxHttpRequest,
     *,
@@ -164,47 +223,39 @@ def _interaction_response(
     context: dict[str, Any],
     success_url: str,
 ) -> HttpResponse:
-    """Log from a valid form, then answer: the new item for htmx (with a fresh form and
-    the message out of band), or back to the page. A form with errors comes back beside
-    its fields (htmx: it replaces itself; without JavaScript: a page of its own)."""
-    if form.is_bound and form.is_valid():
-        cleaned = form.cleaned_data
-        chosen_project = project if project is not None else cleaned.get("project")
-        party = stakeholder if stakeholder is not None else cleaned["stakeholder"]
-        try:
-            interaction = interaction_log(
-                author=request.user,
-                stakeholder=party,
-                project=chosen_project,
-                kind=cleaned["kind"],
-                date=cleaned["date"],
-                summary=cleaned["summary"],
-                contacts=cleaned.get("contacts") or [],
-                staff=cleaned.get("staff") or [],
-                follow_ups=_follow_ups(form),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if is_partial(request):
-                item = interaction_queryset().get(pk=interaction.pk)
-                visibility = ContactVisibility(everything=True, party_ids=frozenset())
-                label_participants([item], visibility)
-                item.contributable = True
-                context = {
-                    **context,
-                    "interaction": item,
-                    "interaction_form": fresh_form(),
-                }
-                return render(request, INTERACTIONS_TEMPLATE + "#interaction_created", context)
-            messages.success(
-                request, _("Contactmoment vastgelegd met %(party)s.") % {"party": party.name}
-            )
-            return redirect(f"{success_url}#contactmomenten")
-    context = {**context, "interaction_form": form}
-    if is_partial(request) and form.is_bound:
-        return form_again(request, INTERACTIONS_TEMPLATE, "interaction_form", context)
-    return render(request, INTERACTION_PAGE, context)
+    def save(cleaned: dict[str, Any]) -> Any:
+        return interaction_log(
+            author=request.user,
+            stakeholder=stakeholder if stakeholder is not None else cleaned["stakeholder"],
+            project=project if project is not None else cleaned.get("project"),
+            kind=cleaned["kind"],
+            date=cleaned["date"],
+            summary=cleaned["summary"],
+            contacts=cleaned.get("contacts") or [],
+            staff=cleaned.get("staff") or [],
+            follow_ups=_follow_ups(form),
+        )
+
+    def created(interaction: Any) -> dict[str, Any]:
+        item = interaction_queryset().get(pk=interaction.pk)
+        visibility = ContactVisibility(everything=True, party_ids=frozenset())
+        label_participants([item], visibility)
+        item.contributable = True
+        return {"interaction": item}
+
+    return _record_response(
+        request,
+        INTERACTION,
+        form=form,
+        fresh_form=fresh_form,
+        save=save,
+        created=created,
+        message=lambda interaction: (
+            _("Contactmoment vastgelegd met %(party)s.") % {"party": interaction.stakeholder.name}
+        ),
+        context=context,
+        success_url=success_url,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,9 +268,9 @@ def interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "partners_project": project,
         "partners_scope": "project",
-        "interaction_form_action": reverse("projects:interaction_create", args=[project.pk]),
-        "back_url": project.get_absolute_url(),
-        "heading_name": project.title,
+        **INTERACTION.form_context(
+            "interaction_create", project.pk, project.get_absolute_url(), project.title
+        ),
     }
     form = interaction_form(request, inputs, data)
     return _interaction_response(
@@ -261,11 +312,9 @@ def party_interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "stakeholder": page.stakeholder,
         "partners_scope": "party",
-        "interaction_form_action": reverse(
-            "projects:party_interaction_create", args=[page.stakeholder.pk]
+        **INTERACTION.form_context(
+            "party_interaction_create", page.stakeholder.pk, url, page.stakeholder.name
         ),
-        "back_url": url,
-        "heading_name": page.stakeholder.name,
     }
     form = fresh_form(request.POST if request.method == "POST" else None)
     return _interaction_response(
@@ -387,39 +436,31 @@ def _agreement_response(
     context: dict[str, Any],
     success_url: str,
 ) -> HttpResponse:
-    if form.is_bound and form.is_valid():
-        cleaned = form.cleaned_data
-        chosen_project = project if project is not None else cleaned["project"]
-        party = stakeholder if stakeholder is not None else cleaned["stakeholder"]
-        try:
-            agreement = agreement_record(
-                author=request.user,
-                project=chosen_project,
-                stakeholder=party,
-                title=cleaned["title"],
-                owed_by=cleaned["owed_by"],
-                due_date=cleaned["due_date"],
-                description=cleaned["description"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if is_partial(request):
-                context = {
-                    **context,
-                    "agreement": _agreement_row(agreement, request.user, chosen_project),
-                    "agreement_form": fresh_form(),
-                    "new_row": True,
-                }
-                return render(request, AGREEMENTS_TEMPLATE + "#agreement_created", context)
-            messages.success(
-                request, _("Afspraak vastgelegd: %(title)s") % {"title": agreement.title}
-            )
-            return redirect(f"{success_url}#afspraken")
-    context = {**context, "agreement_form": form}
-    if is_partial(request) and form.is_bound:
-        return form_again(request, AGREEMENTS_TEMPLATE, "agreement_form", context)
-    return render(request, AGREEMENT_PAGE, context)
+    def save(cleaned: dict[str, Any]) -> Agreement:
+        return agreement_record(
+            author=request.user,
+            project=project if project is not None else cleaned["project"],
+            stakeholder=stakeholder if stakeholder is not None else cleaned["stakeholder"],
+            title=cleaned["title"],
+            owed_by=cleaned["owed_by"],
+            due_date=cleaned["due_date"],
+            description=cleaned["description"],
+        )
+
+    return _record_response(
+        request,
+        AGREEMENT,
+        form=form,
+        fresh_form=fresh_form,
+        save=save,
+        created=lambda agreement: {
+            "agreement": _agreement_row(agreement, request.user, agreement.project),
+            "new_row": True,
+        },
+        message=lambda agreement: _("Afspraak vastgelegd: %(title)s") % {"title": agreement.title},
+        context=context,
+        success_url=success_url,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -430,9 +471,9 @@ def agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "partners_project": project,
         "partners_scope": "project",
-        "agreement_form_action": reverse("projects:agreement_create", args=[project.pk]),
-        "back_url": project.get_absolute_url(),
-        "heading_name": project.title,
+        **AGREEMENT.form_context(
+            "agreement_create", project.pk, project.get_absolute_url(), project.title
+        ),
     }
     form = AgreementForm(request.POST if request.method == "POST" else None, parties=parties)
     return _agreement_response(
@@ -460,11 +501,9 @@ def party_agreement_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "stakeholder": page.stakeholder,
         "partners_scope": "party",
-        "agreement_form_action": reverse(
-            "projects:party_agreement_create", args=[page.stakeholder.pk]
+        **AGREEMENT.form_context(
+            "party_agreement_create", page.stakeholder.pk, url, page.stakeholder.name
         ),
-        "back_url": url,
-        "heading_name": page.stakeholder.name,
     }
     form = AgreementForm(request.POST if request.method == "POST" else None, projects=projects)
     return _agreement_response(
