@@ -21,13 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from stakeholders import extensions, selectors, services
 from stakeholders.forms import ContactForm, StakeholderCreateForm, StakeholderFilterForm
 from stakeholders.models import Contact, Stakeholder
 from stakeholders.services import contact_create, contact_update, stakeholder_create
 from stakeholders.similarity import similar_stakeholders
+from web.archiving import ArchiveStep, archive_or_restore
 from web.forms import add_service_errors
 from web.htmx import HtmxHttpRequest, form_again, is_partial
 from web.pagination import pager
@@ -181,33 +181,32 @@ def _archive_view(request: HtmxHttpRequest, pk: int, *, archive: bool) -> HttpRe
     stakeholder = _party(pk)
     if not selectors.may_manage_party(user=request.user, stakeholder=stakeholder):
         raise PermissionDenied
+    if archive:
+        step = ArchiveStep(
+            run=lambda: services.stakeholder_archive(stakeholder=stakeholder, actor=request.user),
+            message=_(
+                "De partij staat nu in het archief. Je kunt haar lezen, maar niet "
+                "wijzigen; in de lijst vind je haar onder “Gearchiveerde partijen”."
+            ),
+        )
+    else:
+        step = ArchiveStep(
+            run=lambda: services.stakeholder_restore(stakeholder=stakeholder, actor=request.user),
+            message=_("De partij is uit het archief teruggezet."),
+        )
     name = "stakeholders:archive" if archive else "stakeholders:restore"
-    if request.POST.get("confirm") != "ja":
-        context = {
-            "stakeholder": stakeholder,
-            "archive": archive,
-            "action_url": reverse(name, args=[pk]),
-            "cancel_url": _detail_url(stakeholder),
-        }
-        return render(request, ARCHIVE_TEMPLATE, context)
-    try:
-        if archive:
-            services.stakeholder_archive(stakeholder=stakeholder, actor=request.user)
-            messages.success(
-                request,
-                _(
-                    "De partij staat nu in het archief. Je kunt haar lezen, maar niet "
-                    "wijzigen; in de lijst vind je haar onder “Gearchiveerde partijen”."
-                ),
-            )
-        else:
-            services.stakeholder_restore(stakeholder=stakeholder, actor=request.user)
-            messages.success(request, _("De partij is uit het archief teruggezet."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    if request.htmx:
-        return HttpResponseClientRedirect(_detail_url(stakeholder))
-    return redirect(_detail_url(stakeholder))
+    context = {
+        "stakeholder": stakeholder,
+        "archive": archive,
+        "action_url": reverse(name, args=[pk]),
+    }
+    return archive_or_restore(
+        request,
+        step=step,
+        template=ARCHIVE_TEMPLATE,
+        context=context,
+        back_url=_detail_url(stakeholder),
+    )
 
 
 @require_POST

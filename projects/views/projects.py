@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from governance.models import Role
 from projects.filters.projects import ProjectFilter
@@ -51,6 +50,7 @@ from projects.selectors.projects import (
 from projects.services import projects as services
 from projects.services.conflicts import EditConflict
 from stakeholders.models import Stakeholder
+from web.archiving import ArchiveStep, archive_or_restore
 from web.htmx import HtmxHttpRequest, is_partial
 from web.pagination import pager
 
@@ -332,33 +332,32 @@ def _archive_view(request: HtmxHttpRequest, pk: int, *, archive: bool) -> HttpRe
     JavaScript needed, nothing changes), with ``confirm=ja`` the change, then back to the
     project page with a message (htmx: a client-side redirect to it)."""
     project = get_project_for_user(request.user, pk, action=Action.ARCHIVE)
-    if request.POST.get("confirm") != "ja":
-        context = {
-            "kind": "project",
-            "archive": archive,
-            "project": project,
-            "action_url": reverse("projects:archive" if archive else "projects:restore", args=[pk]),
-            "cancel_url": project.get_absolute_url(),
-        }
-        return render(request, ARCHIVE_TEMPLATE, context)
-    try:
-        if archive:
-            services.project_archive(project=project, actor=request.user)
-            messages.success(
-                request,
-                _(
-                    "Het project staat nu in het archief. Het is alleen nog te lezen; u vindt "
-                    "het terug in de projectlijst onder “Gearchiveerde projecten”."
-                ),
-            )
-        else:
-            services.project_restore(project=project, actor=request.user)
-            messages.success(request, _("Het project is uit het archief teruggezet."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    if request.htmx:
-        return HttpResponseClientRedirect(project.get_absolute_url())
-    return redirect(project)
+    if archive:
+        step = ArchiveStep(
+            run=lambda: services.project_archive(project=project, actor=request.user),
+            message=_(
+                "Het project staat nu in het archief. Het is alleen nog te lezen; u vindt "
+                "het terug in de projectlijst onder “Gearchiveerde projecten”."
+            ),
+        )
+    else:
+        step = ArchiveStep(
+            run=lambda: services.project_restore(project=project, actor=request.user),
+            message=_("Het project is uit het archief teruggezet."),
+        )
+    context = {
+        "kind": "project",
+        "archive": archive,
+        "project": project,
+        "action_url": reverse("projects:archive" if archive else "projects:restore", args=[pk]),
+    }
+    return archive_or_restore(
+        request,
+        step=step,
+        template=ARCHIVE_TEMPLATE,
+        context=context,
+        back_url=project.get_absolute_url(),
+    )
 
 
 @require_POST
