@@ -123,31 +123,33 @@ def stakeholder_archive(*, stakeholder: Stakeholder, actor: AbstractBaseUser) ->
     One filtered UPDATE, so of two people archiving at once only one succeeds. The caller
     has checked the permission; the party's admin history and the security log say who.
     """
-    now = timezone.now()
-    with transaction.atomic():
-        changed = Stakeholder.objects.filter(pk=stakeholder.pk, archived_at__isnull=True).update(
-            archived_at=now, updated_at=now
-        )
-        if not changed:
-            raise ValidationError(_("Deze partij staat al in het archief."))
-        stakeholder.refresh_from_db(fields=["archived_at", "updated_at"])
-        _log(actor=actor, party=stakeholder, flag=CHANGE, message=_("Gearchiveerd."))
-    security_event("stakeholder_archived", request=None, user=actor, stakeholder_id=stakeholder.pk)
-    return stakeholder
+    return _set_archived(stakeholder, actor=actor, archived=True)
 
 
 def stakeholder_restore(*, stakeholder: Stakeholder, actor: AbstractBaseUser) -> Stakeholder:
     """Take a party out of the archive: it can be chosen and changed again."""
+    return _set_archived(stakeholder, actor=actor, archived=False)
+
+
+def _set_archived(
+    stakeholder: Stakeholder, *, actor: AbstractBaseUser, archived: bool
+) -> Stakeholder:
     now = timezone.now()
     with transaction.atomic():
-        changed = Stakeholder.objects.filter(pk=stakeholder.pk, archived_at__isnull=False).update(
-            archived_at=None, updated_at=now
-        )
+        changed = Stakeholder.objects.filter(
+            pk=stakeholder.pk, archived_at__isnull=archived
+        ).update(archived_at=now if archived else None, updated_at=now)
         if not changed:
-            raise ValidationError(_("Deze partij staat niet in het archief."))
+            raise ValidationError(
+                _("Deze partij staat al in het archief.")
+                if archived
+                else _("Deze partij staat niet in het archief.")
+            )
         stakeholder.refresh_from_db(fields=["archived_at", "updated_at"])
-        _log(actor=actor, party=stakeholder, flag=CHANGE, message=_("Uit het archief teruggezet."))
-    security_event("stakeholder_restored", request=None, user=actor, stakeholder_id=stakeholder.pk)
+        message = _("Gearchiveerd.") if archived else _("Uit het archief teruggezet.")
+        _log(actor=actor, party=stakeholder, flag=CHANGE, message=message)
+    event = "stakeholder_archived" if archived else "stakeholder_restored"
+    security_event(event, request=None, user=actor, stakeholder_id=stakeholder.pk)
     return stakeholder
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
@@ -31,3 +32,14 @@ def form_again(
     where a success goes, not where the form is."""
     response = render(request, f"{template}#{form}", context)
     return retarget(reswap(response, "outerHTML"), "#" + form.replace("_", "-"))
+
+
+def render_page_or_partial(
+    request: HtmxHttpRequest, template: str, partial: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The partial ``partial`` of ``template`` for htmx (``is_partial``), else the whole
+    page; the answer varies on ``HX-Request``, so a cache keeps the two apart."""
+    name = f"{template}#{partial}" if is_partial(request) else template
+    response = render(request, name, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

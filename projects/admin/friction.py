@@ -24,34 +24,35 @@ from web.admin import ArchivedFilter, AuditTrailAdminMixin
 # --- friction ---------------------------------------------------------------------------------
 
 
+# The admin's fieldsets, in the order of the form.
+POINT_FIELDS = (
+    "project",
+    "title",
+    "description",
+    "category",
+    "severity",
+    "status",
+    "departments",
+    "procedure",
+    "milestone",
+    "author",
+)
+PURPOSE_FIELDS = (
+    "purpose_question",
+    "support_asked",
+    "support_requested_at",
+    "support_answered_at",
+    "escalated_at",
+)
+CLOSING_FIELDS = ("approach", "lesson_learned", "closed_at", "archived_at")
+
+
 class FrictionPointAdminForm(forms.ModelForm):
     """Guards the rules whose database constraints name read-only (excluded) fields."""
 
     class Meta:
         model = FrictionPoint
-        fields = (
-            "project",
-            "title",
-            "description",
-            "category",
-            "severity",
-            "status",
-            "departments",
-            "procedure",
-            "milestone",
-            "author",
-            "purpose_question",
-            "support_asked",
-            "support_requested_at",
-            "support_answered_at",
-            "escalated_at",
-            "approach",
-            "lesson_learned",
-            "closed_at",
-            "archived_at",
-            "meeting",
-            "stale_since",
-        )
+        fields = (*POINT_FIELDS, *PURPOSE_FIELDS, *CLOSING_FIELDS, "meeting", "stale_since")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -132,36 +133,9 @@ class FrictionPointAdmin(
     date_hierarchy = "created_at"
     show_full_result_count = False
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "project",
-                    "title",
-                    "description",
-                    "category",
-                    "severity",
-                    "status",
-                    "departments",
-                    "procedure",
-                    "milestone",
-                    "author",
-                )
-            },
-        ),
-        (
-            _("Wat was ook alweer de bedoeling?"),
-            {
-                "fields": (
-                    "purpose_question",
-                    "support_asked",
-                    "support_requested_at",
-                    "support_answered_at",
-                    "escalated_at",
-                )
-            },
-        ),
-        (_("Afronding"), {"fields": ("approach", "lesson_learned", "closed_at", "archived_at")}),
+        (None, {"fields": POINT_FIELDS}),
+        (_("Wat was ook alweer de bedoeling?"), {"fields": PURPOSE_FIELDS}),
+        (_("Afronding"), {"fields": CLOSING_FIELDS}),
         (
             _("Signalering"),
             {

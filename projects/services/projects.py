@@ -423,31 +423,32 @@ def project_archive(*, project: Project, actor: AbstractBaseUser) -> Project:
     ``version``, so an edit form opened before the archiving cannot save afterwards. The
     caller has checked the archive permission; who did it goes to the security log.
     """
-    now = timezone.now()
-    with transaction.atomic():
-        changed = Project.objects.filter(pk=project.pk, archived_at__isnull=True).update(
-            archived_at=now, version=F("version") + 1, updated_at=now
-        )
-        if not changed:
-            raise ValidationError(_("Dit project staat al in het archief."))
-        project.refresh_from_db(fields=["archived_at", "version", "updated_at"])
-    security_event("project_archived", request=None, user=actor, project_id=project.pk)
-    return project
+    return _set_archived(project, actor=actor, archived=True)
 
 
 def project_restore(*, project: Project, actor: AbstractBaseUser) -> Project:
     """Take a project out of the archive; the friction scan looks at it again (a rescan is
     enqueued for when the transaction commits)."""
+    return _set_archived(project, actor=actor, archived=False)
+
+
+def _set_archived(project: Project, *, actor: AbstractBaseUser, archived: bool) -> Project:
     now = timezone.now()
     with transaction.atomic():
-        changed = Project.objects.filter(pk=project.pk, archived_at__isnull=False).update(
-            archived_at=None, version=F("version") + 1, updated_at=now
+        changed = Project.objects.filter(pk=project.pk, archived_at__isnull=archived).update(
+            archived_at=now if archived else None, version=F("version") + 1, updated_at=now
         )
         if not changed:
-            raise ValidationError(_("Dit project staat niet in het archief."))
+            raise ValidationError(
+                _("Dit project staat al in het archief.")
+                if archived
+                else _("Dit project staat niet in het archief.")
+            )
         project.refresh_from_db(fields=["archived_at", "version", "updated_at"])
-        _enqueue_rescan(project)
-    security_event("project_restored", request=None, user=actor, project_id=project.pk)
+        if not archived:
+            _enqueue_rescan(project)
+    event = "project_archived" if archived else "project_restored"
+    security_event(event, request=None, user=actor, project_id=project.pk)
     return project
 
 

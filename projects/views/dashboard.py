@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,7 +39,7 @@ from projects.selectors.dashboard import (
 )
 from projects.selectors.partners import overdue_agreements_for_commissioner
 from projects.services.support import friction_point_answer_support
-from web.htmx import HtmxHttpRequest, is_partial
+from web.htmx import HtmxHttpRequest, render_page_or_partial
 from web.pagination import page_of, pager
 from web.redirects import safe_next
 
@@ -125,10 +124,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "is_administrator": is_administrator(request.user),
         "here": here,
     }
-    template = TEMPLATE + "#body" if is_partial(request) else TEMPLATE
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render_page_or_partial(request, TEMPLATE, "body", context)
 
 
 @require_POST

@@ -17,7 +17,6 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,7 +42,7 @@ from projects.services.support import (
     procedure_purpose_set,
 )
 from web.forms import add_service_errors
-from web.htmx import HtmxHttpRequest, is_partial
+from web.htmx import HtmxHttpRequest, render_page_or_partial
 from web.pagination import pager
 
 TEMPLATE: Final = "projects/inbox/inbox.html"
@@ -74,10 +73,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
         ),
         "procedures": procedures,
     }
-    template = TEMPLATE + "#results" if is_partial(request) else TEMPLATE
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render_page_or_partial(request, TEMPLATE, "results", context)
 
 
 @require_POST
