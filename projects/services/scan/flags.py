@@ -259,16 +259,8 @@ def _apply_resolutions(
         flag.version = F("version") + 1
         resolved.append(flag)
         result.resolved.append(
-            FlagChange(
-                friction_point_id=flag.pk,
-                project_id=flag.project_id,
-                project_title=flag.project_title,
-                title=flag.title,
-                flag_kind=flag.flag_kind,
-                severity=flag.severity,
-                slack_days=flag.slack_days,
-                latest_start=flag.latest_start,
-                note=_("vervallen"),
+            FlagChange.of(
+                flag.pk, flag.title, source=flag, slack_days=flag.slack_days, note=_("vervallen")
             )
         )
     return resolved, updates
@@ -349,14 +341,4 @@ def _scan_flags(
 
 
 def _change(flag: FrictionPoint, ev: _Evaluation, *, note: str) -> FlagChange:
-    return FlagChange(
-        friction_point_id=flag.pk,
-        project_id=ev.project_id,
-        project_title=ev.project_title,
-        title=flag.title,
-        flag_kind=ev.flag_kind,
-        severity=ev.severity,
-        slack_days=ev.slack,
-        latest_start=ev.latest_start,
-        note=note,
-    )
+    return FlagChange.of(flag.pk, flag.title, source=ev, slack_days=ev.slack, note=note)

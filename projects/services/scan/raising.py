@@ -106,17 +106,7 @@ def _raise_flags(
             )
         )
         result.raised.append(
-            FlagChange(
-                friction_point_id=pk,
-                project_id=ev.project_id,
-                project_title=ev.project_title,
-                title=title,
-                flag_kind=ev.flag_kind,
-                severity=ev.severity,
-                slack_days=ev.slack,
-                latest_start=ev.latest_start,
-                note=_("gesignaleerd"),
-            )
+            FlagChange.of(pk, title, source=ev, slack_days=ev.slack, note=_("gesignaleerd"))
         )
     FrictionPoint.departments.through.objects.bulk_create(
         links, batch_size=BATCH_SIZE, ignore_conflicts=True

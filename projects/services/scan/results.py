@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,24 @@ class FlagChange:
     slack_days: int | None
     latest_start: dt.date | None
     note: str
+
+    @classmethod
+    def of(
+        cls, pk: int, title: str, *, source: Any, slack_days: int | None, note: str
+    ) -> FlagChange:
+        """The change of flag ``pk``, its project, kind, severity and latest start read from
+        ``source`` (the flag itself, or the step's evaluation)."""
+        return cls(
+            friction_point_id=pk,
+            project_id=source.project_id,
+            project_title=source.project_title,
+            title=title,
+            flag_kind=source.flag_kind,
+            severity=source.severity,
+            slack_days=slack_days,
+            latest_start=source.latest_start,
+            note=note,
+        )
 
     def line(self) -> str:
         slack = "-" if self.slack_days is None else str(self.slack_days)
