@@ -274,23 +274,23 @@ def _party_label(party: Stakeholder) -> str:
     return _("%(name)s (gearchiveerd)") % {"name": party.name} if party.is_archived else party.name
 
 
+def _score_field(label: str, help_text: str) -> forms.IntegerField:
+    """A score from 1 to 5 on the power/interest grid, 3 to begin with."""
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=5,
+        initial=3,
+        error_messages=SCORE_ERRORS,
+        help_text=help_text,
+    )
+
+
 class StakeholderInvolvementForm(forms.ModelForm):
-    influence = forms.IntegerField(
-        label=_("Invloed (1-5)"),
-        min_value=1,
-        max_value=5,
-        initial=3,
-        error_messages=SCORE_ERRORS,
-        help_text=_("Hoeveel macht heeft de partij over het resultaat?"),
+    influence = _score_field(
+        _("Invloed (1-5)"), _("Hoeveel macht heeft de partij over het resultaat?")
     )
-    interest = forms.IntegerField(
-        label=_("Belang (1-5)"),
-        min_value=1,
-        max_value=5,
-        initial=3,
-        error_messages=SCORE_ERRORS,
-        help_text=_("Hoe sterk raakt het project de partij?"),
-    )
+    interest = _score_field(_("Belang (1-5)"), _("Hoe sterk raakt het project de partij?"))
 
     class Meta:
         model = StakeholderInvolvement
